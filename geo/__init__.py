@@ -1,0 +1,1 @@
+"""Geo package: reading, checking, computing and exporting coverage data."""

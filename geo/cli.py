@@ -1,0 +1,80 @@
+"""The command line ``python -m geo`` that planners and checks script against (DESIGN.md, "Public surface").
+
+Each subcommand is a thin wrapper: parse arguments, call one function of ``geo``, print its
+text, return an exit code (0 ok, 1 data errors, 2 usage errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from geo.errors import GeoError, errors_in
+from geo.settings import DEMO_DIR, PLANS_DIR
+
+__all__ = ["main", "build_parser"]
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    """Read a dataset and print what was found and every problem; 1 when there are errors."""
+    from geo.dataset import check_report, read_dataset
+
+    dataset = read_dataset(args.dataset)
+    print(check_report(dataset, lang=args.lang))
+    return 1 if errors_in(dataset.problems) else 0
+
+
+def _cmd_plans(args: argparse.Namespace) -> int:
+    """Print every plan's targets (text or JSON)."""
+    from geo.plans import load_plans, plans_report
+
+    print(plans_report(load_plans(args.folder), as_json=args.json))
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    """Write the deterministic demo dataset at the chosen scale."""
+    from geo.demo import write_demo
+
+    out = write_demo(Path(args.out), scale=args.scale, seed=args.seed)
+    print(out)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``python -m geo`` with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="python -m geo", description="Bản đồ phủ sóng hạ tầng số / coverage map"
+    )
+    parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ / language (vi)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="đọc và kiểm tra bộ dữ liệu / read and check a dataset")
+    check.add_argument("dataset", nargs="?", default=str(DEMO_DIR))
+    check.set_defaults(func=_cmd_check)
+
+    plans = sub.add_parser("plans", help="liệt kê chỉ tiêu các kế hoạch / list plan targets")
+    plans.add_argument("--json", action="store_true")
+    plans.add_argument("--folder", default=str(PLANS_DIR), help=argparse.SUPPRESS)
+    plans.set_defaults(func=_cmd_plans)
+
+    demo = sub.add_parser("demo", help="tạo bộ dữ liệu mẫu / write the demo dataset")
+    demo.add_argument("--scale", choices=["village", "province", "national"], default="village")
+    demo.add_argument("--out", required=True)
+    demo.add_argument("--seed", type=int, default=2025)
+    demo.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``python -m geo`` with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        return args.func(args)
+    except GeoError as exc:
+        print(str(exc) if args.lang == "vi" else exc.en, file=sys.stderr)
+        return 1

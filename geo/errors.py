@@ -1,0 +1,90 @@
+"""Problems found in planners' files, and the project's exceptions.
+
+A :class:`Problem` is one thing wrong (or worth knowing) about an input, in both
+languages, naming the file, the row or feature, and the fix. Readers collect problems
+instead of raising, so a planner sees every issue of a file at once; they raise
+:class:`DataError` only when nothing usable can be read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Problem", "GeoError", "DataError", "PlanError", "ZoneStoreError", "errors_in"]
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about an input file.
+
+    ``where`` names the row or feature ("dòng 12" / "row 12" is produced from ``row``;
+    free text such as "feature 3 'Bản Nà Luồng'" goes in ``feature``). Rows are counted
+    as the planner sees them in Excel or QGIS: 1-based, header included for tables.
+    """
+
+    severity: str
+    file: str
+    message_vi: str
+    message_en: str
+    fix_vi: str = ""
+    fix_en: str = ""
+    layer: str = ""
+    row: int | None = None
+    feature: str = ""
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {SEVERITIES}, got {self.severity!r}")
+
+    def where(self, lang: str = "vi") -> str:
+        """Return the location as the planner reads it, e.g. ``"tram.csv, dòng 12"``."""
+        parts = [self.file] if self.file else []
+        if self.row is not None:
+            parts.append(f"dòng {self.row}" if lang == "vi" else f"row {self.row}")
+        if self.feature:
+            parts.append(self.feature)
+        return ", ".join(parts)
+
+    def text(self, lang: str = "vi") -> str:
+        """Return one line: location, message and fix in ``lang`` (``"vi"`` or ``"en"``)."""
+        message = self.message_vi if lang == "vi" else self.message_en
+        fix = self.fix_vi if lang == "vi" else self.fix_en
+        label = {"vi": {"error": "LỖI", "warning": "CẢNH BÁO", "info": "THÔNG TIN"}, "en": {}}
+        head = label.get(lang, {}).get(self.severity, self.severity.upper())
+        line = f"{head} [{self.where(lang)}] {message}"
+        if fix:
+            line += f" → {'Cách sửa' if lang == 'vi' else 'Fix'}: {fix}"
+        return line
+
+
+class GeoError(Exception):
+    """Base of the project's exceptions; ``str()`` gives the Vietnamese text, ``.en`` the English."""
+
+    def __init__(self, message_vi: str, message_en: str = "") -> None:
+        super().__init__(message_vi)
+        self.en = message_en or message_vi
+
+
+class DataError(GeoError):
+    """An input that cannot be used at all (unreadable file, no geometry, unknown format)."""
+
+    def __init__(
+        self, message_vi: str, message_en: str = "", *, problems: list[Problem] | None = None
+    ) -> None:
+        super().__init__(message_vi, message_en)
+        self.problems = list(problems or [])
+
+
+class PlanError(GeoError):
+    """A plan file or annex sheet that cannot be read (bad comparator, unknown indicator, ...)."""
+
+
+class ZoneStoreError(GeoError):
+    """A weak-signal zone store that cannot be opened or written safely (locked, corrupted)."""
+
+
+def errors_in(problems: list[Problem]) -> list[Problem]:
+    """Return the problems of severity ``"error"`` (those that make ``geo check`` exit 1)."""
+    return [p for p in problems if p.severity == "error"]

@@ -1,0 +1,277 @@
+"""Turn the attribute values of planners' files into the model's canonical values.
+
+Operators' spellings ("Vinaphone", "Mobi", "VNPT-Vinaphone"), technologies ("4g, 5G"),
+networks ("cố định", "di động"), yes/no flags ("Có", "x", "1") and numbers written with a
+decimal comma ("37,7") are all read; values that cannot be understood are reported by
+row, never guessed silently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.errors import Problem
+from geo.model import LAYER_FIELDS
+from geo.settings import TECHNOLOGIES
+
+__all__ = [
+    "parse_numbers",
+    "parse_flags",
+    "parse_operators",
+    "parse_technologies",
+    "parse_networks",
+    "validate_layer",
+]
+
+_OPERATOR_WORDS = {
+    "viettel": "Viettel",
+    "vtl": "Viettel",
+    "vnpt": "VNPT",
+    "vinaphone": "VNPT",
+    "vina": "VNPT",
+    "vnptvinaphone": "VNPT",
+    "mobifone": "MobiFone",
+    "mobiphone": "MobiFone",
+    "mobi": "MobiFone",
+    "mbf": "MobiFone",
+    "vietnamobile": "Vietnamobile",
+    "vnmobile": "Vietnamobile",
+    "gtel": "other",
+    "gmobile": "other",
+    "khac": "other",
+    "other": "other",
+}
+_OPERATOR_ORDER = ("Viettel", "VNPT", "MobiFone", "Vietnamobile", "other")
+_TRUE_WORDS = {"co", "x", "1", "yes", "true", "y", "đ", "dat", "1.0"}
+_FALSE_WORDS = {"khong", "0", "no", "false", "n", "chua", "0.0"}
+_NETWORK_WORDS = {
+    "fixed": "fixed",
+    "codinh": "fixed",
+    "cd": "fixed",
+    "ftth": "fixed",
+    "wifi": "fixed",
+    "mobile": "mobile",
+    "didong": "mobile",
+    "dd": "mobile",
+    "4g": "mobile",
+    "5g": "mobile",
+    "3g": "mobile",
+}
+_SEPARATORS = re.compile(r"[,;/+&|]|\s+và\s+|\s+and\s+")
+
+
+def _fold(text: str) -> str:
+    """Lower-case, strip diacritics (Đ→d) and every non-alphanumeric character."""
+    text = unicodedata.normalize("NFD", str(text).replace("Đ", "D").replace("đ", "d"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def _bad_rows(
+    mask: pd.Series,
+    values: pd.Series,
+    rows: pd.Series,
+    *,
+    layer: str,
+    file: str,
+    field: str,
+    vi: str,
+    en: str,
+) -> list[Problem]:
+    """One error Problem per row where ``mask`` is true, quoting the offending value."""
+    return [
+        Problem(
+            "error",
+            file,
+            f"Cột '{field}' có giá trị không đọc được: {value!r}.",
+            f"Column '{field}' has a value that cannot be read: {value!r}.",
+            fix_vi=vi,
+            fix_en=en,
+            layer=layer,
+            row=int(row),
+        )
+        for value, row in zip(values[mask], rows[mask], strict=True)
+    ]
+
+
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse numbers written as planners write them ("37,7", "1.234,5", " 12 ", "80%").
+
+    Returns ``(floats, bad)``: floats with NaN for blanks and unreadable cells, and a boolean
+    mask of cells that held text but no number (blanks are not bad: they are missing data).
+    """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype(float), pd.Series(False, index=values.index)
+    text = values.astype("string").str.strip().str.replace("%", "", regex=False).str.replace(" ", "")
+    both = text.str.contains(",", regex=False) & text.str.contains(".", regex=False)
+    text = text.where(~both, text.str.replace(".", "", regex=False))
+    text = text.str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(text, errors="coerce").astype(float)
+    blank = values.isna() | (values.astype("string").str.strip() == "")
+    return numbers, (numbers.isna() & ~blank).fillna(False).astype(bool)
+
+
+def parse_flags(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse yes/no cells (Có/Không, x, 1/0, yes/no, true/false) into a nullable boolean Series.
+
+    Returns ``(flags, bad)``; blanks become ``<NA>`` (unknown), unreadable text is flagged bad.
+    """
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype("boolean"), pd.Series(False, index=values.index)
+    folded = values.map(lambda v: None if pd.isna(v) else _fold(v), na_action=None)
+    flags = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    flags[folded.isin(_TRUE_WORDS)] = True
+    flags[folded.isin(_FALSE_WORDS)] = False
+    bad = flags.isna() & folded.notna() & (folded != "")
+    return flags, bad.astype(bool)
+
+
+def _parse_set(
+    values: pd.Series, words: dict[str, str], order: tuple[str, ...]
+) -> tuple[pd.Series, pd.Series]:
+    """Split cells on separators, map each part through ``words`` and join the canonical set with ';'."""
+    parts = values.astype("string").str.split(_SEPARATORS).explode()
+    folded = parts.map(lambda v: None if pd.isna(v) else _fold(v))
+    folded = folded[folded.notna() & (folded != "")]
+    mapped = folded.map(words)
+    bad_index = mapped[mapped.isna()].index.unique()
+    rank = {name: i for i, name in enumerate(order)}
+    kept = mapped.dropna()
+    kept = kept.to_frame("v").assign(r=kept.map(rank)).reset_index().drop_duplicates()
+    joined = kept.sort_values(["index", "r"]).groupby("index")["v"].agg(";".join)
+    result = pd.Series(pd.NA, index=values.index, dtype="string")
+    result.loc[joined.index] = joined.to_numpy()
+    bad = pd.Series(False, index=values.index)
+    bad.loc[bad_index] = True
+    return result, bad
+
+
+def parse_operators(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Canonical operator sets ("Viettel;VNPT") from free text; returns ``(operators, bad)``."""
+    return _parse_set(values, _OPERATOR_WORDS, _OPERATOR_ORDER)
+
+
+def parse_technologies(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Canonical technology sets ("2G;4G;5G") from text like "4g, 5G" or "LTE"; returns ``(techs, bad)``."""
+    words = {t.lower(): t for t in TECHNOLOGIES} | {"lte": "4G", "nr": "5G", "gsm": "2G", "umts": "3G"}
+    return _parse_set(values, words, TECHNOLOGIES)
+
+
+def parse_networks(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``"fixed"``/``"mobile"`` from "cố định", "di động", "Fixed", "4G"...; returns ``(networks, bad)``."""
+    folded = values.map(lambda v: None if pd.isna(v) else _fold(v))
+    networks = folded.map(_NETWORK_WORDS).astype("string")
+    return networks, (networks.isna() & folded.notna()).astype(bool)
+
+
+_NUMERIC_FIELDS = {
+    "population",
+    "households",
+    "height_m",
+    "azimuth_deg",
+    "radius_m",
+    "band_mhz",
+    "download_mbps",
+    "upload_mbps",
+    "latency_ms",
+}
+_FLAG_FIELDS = {"urban", "ftth", "free"}
+_FIX = {
+    "number": ("Ghi một số, ví dụ 37,7 hoặc 120.", "Write a number such as 37.7 or 120."),
+    "flag": (
+        "Ghi Có hoặc Không (hoặc để trống nếu chưa biết).",
+        "Write Yes or No (or leave blank if unknown).",
+    ),
+    "operators": (
+        "Ghi tên nhà mạng: Viettel, VNPT (VinaPhone), MobiFone, Vietnamobile; nhiều nhà mạng cách nhau dấu ;",
+        "Name the operators: Viettel, VNPT (VinaPhone), MobiFone, Vietnamobile; separate several with ;",
+    ),
+    "technologies": (
+        "Ghi công nghệ 2G, 3G, 4G, 5G cách nhau dấu ;",
+        "Write technologies 2G, 3G, 4G, 5G separated by ;",
+    ),
+    "network": ("Ghi 'cố định' hoặc 'di động'.", "Write 'fixed' or 'mobile'."),
+}
+_PARSERS = {"operators": parse_operators, "technologies": parse_technologies, "network": parse_networks}
+
+
+def validate_layer(gdf: gpd.GeoDataFrame, *, layer: str, file: str) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Check a point or unit layer's canonical columns and convert them to canonical values.
+
+    Takes a GeoDataFrame whose columns already carry model names (and ``source_row``);
+    returns a copy with numbers as float, flags as nullable boolean, operators/technologies/
+    network canonical, and one Problem per unreadable cell (by row). A missing required
+    column is one error naming the column and the manifest key to set. Rows are kept:
+    an unreadable optional value becomes missing; an unreadable required value is reported
+    as an error so ``geo check`` fails until it is fixed.
+    """
+    spec = LAYER_FIELDS[layer]
+    out = gdf.copy()
+    problems: list[Problem] = []
+    rows = out["source_row"] if "source_row" in out else pd.Series(np.arange(len(out)) + 1, index=out.index)
+    for field in spec["required"]:
+        if field not in out.columns:
+            problems.append(
+                Problem(
+                    "error",
+                    file,
+                    f"Lớp '{layer}' thiếu cột bắt buộc '{field}'. "
+                    f"Các cột có: {', '.join(map(str, gdf.columns))}.",
+                    f"Layer '{layer}' lacks the required column '{field}'. Columns found: "
+                    f"{', '.join(map(str, gdf.columns))}.",
+                    fix_vi=f"Trong dataset.yaml, ghi '{field}: <tên cột trong tệp>' cho lớp {layer}.",
+                    fix_en=f"In dataset.yaml, set '{field}: <column in the file>' for layer {layer}.",
+                    layer=layer,
+                )
+            )
+    for field in [f for f in spec["required"] + spec["optional"] if f in out.columns]:
+        if field in _NUMERIC_FIELDS:
+            out[field], bad = parse_numbers(out[field])
+            kind = "number"
+        elif field in _FLAG_FIELDS:
+            out[field], bad = parse_flags(out[field])
+            kind = "flag"
+        elif field in _PARSERS:
+            raw = out[field]
+            out[field], bad = _PARSERS[field](raw)
+            kind = field
+            missing = out[field].isna() & ~bad
+            if field in spec["required"] and missing.any():
+                problems += _bad_rows(
+                    missing,
+                    raw,
+                    rows,
+                    layer=layer,
+                    file=file,
+                    field=field,
+                    vi=_FIX[kind][0],
+                    en=_FIX[kind][1],
+                )
+        else:
+            continue
+        problems += _bad_rows(
+            bad, gdf[field], rows, layer=layer, file=file, field=field, vi=_FIX[kind][0], en=_FIX[kind][1]
+        )
+    if layer == "wifi_points" and "free" not in out.columns:
+        out["free"] = pd.array([True] * len(out), dtype="boolean")
+    elif layer == "wifi_points":
+        out["free"] = out["free"].fillna(True)
+    if "download_mbps" in out.columns:
+        negative = (out["download_mbps"] < 0).fillna(False)
+        problems += _bad_rows(
+            negative,
+            gdf["download_mbps"],
+            rows,
+            layer=layer,
+            file=file,
+            field="download_mbps",
+            vi="Tốc độ tải xuống phải là số không âm (Mbit/s).",
+            en="Download speed must be a non-negative number (Mbit/s).",
+        )
+        out.loc[negative, "download_mbps"] = np.nan
+    return out, problems
