@@ -1,0 +1,445 @@
+"""Coordinate reference systems of planners' files: decide, check, and transform to WGS 84.
+
+Vietnamese files come in lon/lat (WGS 84 or VN-2000) or in VN-2000 projected metres: TM-3
+with the province's central meridian (cadastral and commune maps) or UTM 48N/49N. This
+module tells them apart by value ranges, picks the TM-3 zone from the province, fixes
+swapped axes, and transforms to EPSG:4326 with the official VN-2000 → WGS 84 parameters
+(EPSG transformation 6960) pinned everywhere: left alone, PROJ uses transformation 5194 in
+part of the Mekong delta.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+from pyproj.crs import BoundCRS, CoordinateOperation
+from pyproj.exceptions import CRSError
+
+from geo.errors import DataError, Problem
+from geo.settings import STORAGE_CRS, VIETNAM_BOUNDS
+
+__all__ = [
+    "TM3_EPSG_BY_MERIDIAN",
+    "TM3_MERIDIAN_BY_PROVINCE",
+    "PROVINCES_MERGED_2025",
+    "VN2000_TO_WGS84",
+    "CrsDecision",
+    "check_crs_code",
+    "decide_crs",
+    "detect_point_crs",
+    "is_vn2000",
+    "tm3_crs_for_province",
+    "to_wgs84",
+]
+
+log = logging.getLogger(__name__)
+
+#: EPSG transformation VN-2000 → WGS 84 (2): the 7 parameters of QĐ 05/2007/QĐ-BTNMT.
+VN2000_TO_WGS84 = 6960
+
+#: VN-2000 TM-3 projected CRS (k = 0.9999, FE 500 000 m) by central meridian in degrees.
+TM3_EPSG_BY_MERIDIAN: dict[float, str] = {
+    102.0: "EPSG:5896", 103.0: "EPSG:9205", 104.0: "EPSG:9206", 104.5: "EPSG:9207", 104.75: "EPSG:9208",
+    105.0: "EPSG:5897", 105.5: "EPSG:9209", 105.75: "EPSG:9210", 106.0: "EPSG:9211", 106.25: "EPSG:9212",
+    106.5: "EPSG:9213", 107.0: "EPSG:9214", 107.25: "EPSG:9215", 107.5: "EPSG:9216", 107.75: "EPSG:5899",
+    108.0: "EPSG:5898", 108.25: "EPSG:9217", 108.5: "EPSG:9218",
+}  # fmt: skip
+
+#: Deprecated VN-2000 TM-3 codes (easting/northing axes swapped in their definition) → the code to use.
+_DEPRECATED = {6956: "EPSG:5896", 6957: "EPSG:5897", 6958: "EPSG:5898", 6959: "EPSG:5899"}
+
+#: Central meridian (degrees) of each of the 63 pre-July-2025 provinces' TM-3 zone, after the annex
+#: of Thông tư 973/2001/TT-TCĐC. Written from memory and cross-checked against one independent
+#: published copy of the table (all 63 agree); not checked against the gazetted text itself.
+TM3_MERIDIAN_BY_PROVINCE: dict[str, float] = {
+    "An Giang": 104.75, "Bà Rịa - Vũng Tàu": 107.75, "Bắc Giang": 107.0, "Bắc Kạn": 106.5,
+    "Bạc Liêu": 105.0, "Bắc Ninh": 105.5, "Bến Tre": 105.75, "Bình Định": 108.25, "Bình Dương": 105.75,
+    "Bình Phước": 106.25, "Bình Thuận": 108.5, "Cà Mau": 104.5, "Cần Thơ": 105.0, "Cao Bằng": 105.75,
+    "Đà Nẵng": 107.75, "Đắk Lắk": 108.5, "Đắk Nông": 108.5, "Điện Biên": 103.0, "Đồng Nai": 107.75,
+    "Đồng Tháp": 105.0, "Gia Lai": 108.5, "Hà Giang": 105.5, "Hà Nam": 105.0, "Hà Nội": 105.0,
+    "Hà Tĩnh": 105.5, "Hải Dương": 105.5, "Hải Phòng": 105.75, "Hậu Giang": 105.0, "Hòa Bình": 106.0,
+    "Hưng Yên": 105.5, "Khánh Hòa": 108.25, "Kiên Giang": 104.5, "Kon Tum": 107.5, "Lai Châu": 103.0,
+    "Lâm Đồng": 107.75, "Lạng Sơn": 107.25, "Lào Cai": 104.75, "Long An": 105.75, "Nam Định": 105.5,
+    "Nghệ An": 104.75, "Ninh Bình": 105.0, "Ninh Thuận": 108.25, "Phú Thọ": 104.75, "Phú Yên": 108.5,
+    "Quảng Bình": 106.0, "Quảng Nam": 107.75, "Quảng Ngãi": 108.0, "Quảng Ninh": 107.75,
+    "Quảng Trị": 106.25, "Sóc Trăng": 105.5, "Sơn La": 104.0, "Tây Ninh": 105.5, "Thái Bình": 105.5,
+    "Thái Nguyên": 106.5, "Thanh Hóa": 105.0, "Hồ Chí Minh": 105.75, "Thừa Thiên Huế": 107.0,
+    "Tiền Giang": 105.75, "Trà Vinh": 105.5, "Tuyên Quang": 106.0, "Vĩnh Long": 105.5, "Vĩnh Phúc": 105.0,
+    "Yên Bái": 104.75,
+}  # fmt: skip
+
+#: The 23 provinces formed by merger on 1 July 2025 (Nghị quyết 202/2025/QH15) → the former provinces,
+#: the one whose name it keeps first. The other 11 of the 34 (Hà Nội, Huế, Lai Châu, Điện Biên, Sơn La,
+#: Lạng Sơn, Quảng Ninh, Thanh Hóa, Nghệ An, Hà Tĩnh, Cao Bằng) kept their territory. Files made
+#: before the merger keep the former province's meridian, so a merged name maps to its namesake's.
+PROVINCES_MERGED_2025: dict[str, tuple[str, ...]] = {
+    "Tuyên Quang": ("Tuyên Quang", "Hà Giang"), "Lào Cai": ("Lào Cai", "Yên Bái"),
+    "Thái Nguyên": ("Thái Nguyên", "Bắc Kạn"), "Phú Thọ": ("Phú Thọ", "Vĩnh Phúc", "Hòa Bình"),
+    "Bắc Ninh": ("Bắc Ninh", "Bắc Giang"), "Hưng Yên": ("Hưng Yên", "Thái Bình"),
+    "Hải Phòng": ("Hải Phòng", "Hải Dương"), "Ninh Bình": ("Ninh Bình", "Hà Nam", "Nam Định"),
+    "Quảng Trị": ("Quảng Trị", "Quảng Bình"), "Đà Nẵng": ("Đà Nẵng", "Quảng Nam"),
+    "Quảng Ngãi": ("Quảng Ngãi", "Kon Tum"), "Gia Lai": ("Gia Lai", "Bình Định"),
+    "Khánh Hòa": ("Khánh Hòa", "Ninh Thuận"), "Lâm Đồng": ("Lâm Đồng", "Đắk Nông", "Bình Thuận"),
+    "Đắk Lắk": ("Đắk Lắk", "Phú Yên"), "Hồ Chí Minh": ("Hồ Chí Minh", "Bình Dương", "Bà Rịa - Vũng Tàu"),
+    "Đồng Nai": ("Đồng Nai", "Bình Phước"), "Tây Ninh": ("Tây Ninh", "Long An"),
+    "Cần Thơ": ("Cần Thơ", "Sóc Trăng", "Hậu Giang"), "Vĩnh Long": ("Vĩnh Long", "Bến Tre", "Trà Vinh"),
+    "Đồng Tháp": ("Đồng Tháp", "Tiền Giang"), "Cà Mau": ("Cà Mau", "Bạc Liêu"),
+    "An Giang": ("An Giang", "Kiên Giang"),
+}  # fmt: skip
+
+#: Other spellings planners use, by normalised key (see :func:`_province_key`).
+_ALIASES = {
+    "hcm": "hochiminh", "tphcm": "hochiminh", "saigon": "hochiminh", "hue": "thuathienhue",
+    "daclac": "daklak", "dacnong": "daknong", "baccan": "backan", "brvt": "bariavungtau",
+}  # fmt: skip
+
+# Value ranges (metres) of VN-2000 TM-3/UTM coordinates over Vietnam: eastings stay within a few
+# hundred km of the 500 000 m false easting, northings run from ~0.83 (7.5°N) to ~2.6 million (23.5°N).
+_EASTING = (100_000.0, 900_000.0)
+_NORTHING = (800_000.0, 2_700_000.0)
+
+_LIKELY_CODES_VI = (
+    "EPSG:9205 (TM-3 103°00′: Điện Biên, Lai Châu), EPSG:5897 (TM-3 105°00′: Hà Nội, Thanh Hóa), "
+    "EPSG:9209 (TM-3 105°30′: Hưng Yên, Bắc Ninh), EPSG:9210 (TM-3 105°45′: Hải Phòng, TP HCM), "
+    "EPSG:5899 (TM-3 107°45′: Quảng Ninh, Đà Nẵng), EPSG:3405 (UTM 48N), EPSG:3406 (UTM 49N)"
+)
+_LIKELY_CODES_EN = _LIKELY_CODES_VI.replace("TP HCM", "HCMC")
+
+
+@dataclass(frozen=True)
+class CrsDecision:
+    """How the coordinates of a file without CRS are read.
+
+    ``crs`` is a CRS string ("EPSG:4326", "EPSG:9210") or ``None`` when it cannot be decided (then
+    ``problems`` holds the error saying what to add). ``how`` is the one-line reason shown by
+    ``geo check``. ``swapped`` is true when the two coordinate columns must be exchanged before use.
+    """
+
+    crs: str | None
+    how: str
+    swapped: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _province_key(name: str) -> str:
+    """Return a comparison key: no diacritics, đ→d, lower case, letters only, no "tỉnh"/"TP" prefix."""
+    text = unicodedata.normalize("NFD", name).replace("đ", "d").replace("Đ", "D")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"[^a-z0-9]", "", text)
+    text = re.sub(r"^(tinh|thanhpho|tp)(?=[a-z])", "", text)
+    text = re.sub(r"(city|province)$", "", text)
+    return _ALIASES.get(text, text)
+
+
+_PROVINCE_BY_KEY = {_province_key(name): name for name in TM3_MERIDIAN_BY_PROVINCE}
+
+
+def _canonical_province(province: str) -> str | None:
+    return _PROVINCE_BY_KEY.get(_province_key(province))
+
+
+def tm3_crs_for_province(province: str) -> str | None:
+    """Return the VN-2000 TM-3 CRS ("EPSG:9210") of ``province``, or ``None`` if the name is unknown.
+
+    Names are matched without regard to case, diacritics, tone-mark placement or a "Tỉnh"/"TP."
+    prefix ("tp. Hai Phong", "Hoà Bình", "TP HCM"). A province merged in 2025 gets the meridian of the
+    former province whose name it keeps.
+    """
+    name = _canonical_province(province)
+    return None if name is None else TM3_EPSG_BY_MERIDIAN[TM3_MERIDIAN_BY_PROVINCE[name]]
+
+
+def _meridian_text(meridian: float) -> str:
+    return f"{int(meridian)}°{round((meridian % 1) * 60):02d}′"
+
+
+def check_crs_code(crs: Any) -> None:
+    """Raise :class:`DataError` when ``crs`` is unreadable or a deprecated VN-2000 code (6956–6959).
+
+    Those four codes define northing before easting, so coordinates read with them land far away;
+    the message names the code to use instead (5896–5899).
+    """
+    try:
+        parsed = CRS.from_user_input(crs)
+    except CRSError as exc:
+        raise DataError(
+            f"Hệ tọa độ {crs!r} không đọc được ({exc}).",
+            f"CRS {crs!r} cannot be read ({exc}).",
+        ) from exc
+    code = parsed.to_epsg(min_confidence=100)
+    if code in _DEPRECATED:
+        new = _DEPRECATED[code]
+        raise DataError(
+            f"Mã EPSG:{code} đã bị EPSG hủy bỏ (trục Đông/Bắc bị đảo); hãy dùng {new} thay cho EPSG:{code}.",
+            f"EPSG:{code} is deprecated (easting/northing swapped); use {new} instead of EPSG:{code}.",
+        )
+
+
+def is_vn2000(crs: Any) -> bool:
+    """Return whether ``crs`` (any pyproj input) is based on the VN-2000 datum."""
+    parsed = CRS.from_user_input(crs)
+    if parsed.is_bound:
+        parsed = parsed.source_crs
+    geodetic = parsed.geodetic_crs
+    if geodetic is None:
+        return False
+    if geodetic.to_epsg(min_confidence=90) == 4756:
+        return True
+    return re.sub(r"[^a-z0-9]", "", geodetic.datum.name.lower()) in {"vietnam2000", "dvietnam2000", "vn2000"}
+
+
+@lru_cache(maxsize=64)
+def _transformer(wkt: str) -> Transformer:
+    source = CRS.from_wkt(wkt)
+    if is_vn2000(source):
+        base = source.source_crs if source.is_bound else source
+        source = BoundCRS(
+            source_crs=base,
+            target_crs=CRS.from_epsg(4326),
+            transformation=CoordinateOperation.from_epsg(VN2000_TO_WGS84),
+        )
+    return Transformer.from_crs(source, STORAGE_CRS, always_xy=True)
+
+
+def to_wgs84(data: Any, crs: Any = None) -> Any:
+    """Transform to EPSG:4326, pinning EPSG transformation 6960 for every VN-2000-based source CRS.
+
+    ``data`` is a GeoDataFrame/GeoSeries (``crs`` defaults to its own CRS; the input is not changed;
+    a new object in EPSG:4326 is returned, 2D) or a pair of arrays ``(x, y)`` in ``crs``, easting or
+    longitude first (returns ``(lon, lat)`` float arrays). Raises :class:`DataError` without a CRS.
+    """
+    if isinstance(data, gpd.GeoDataFrame | gpd.GeoSeries):
+        source = crs if crs is not None else data.crs
+        if source is None:
+            raise DataError("Lớp dữ liệu không có hệ tọa độ.", "The layer has no CRS.")
+        check_crs_code(source)
+        transformer = _transformer(CRS.from_user_input(source).to_wkt())
+
+        def _xy(coords: np.ndarray) -> np.ndarray:
+            return np.column_stack(transformer.transform(coords[:, 0], coords[:, 1]))
+
+        name = data.geometry.name if isinstance(data, gpd.GeoDataFrame) else data.name
+        geometry = gpd.GeoSeries(
+            shapely.transform(np.asarray(data.geometry.array), _xy),
+            index=data.index,
+            crs=STORAGE_CRS,
+            name=name,
+        )
+        return data.set_geometry(geometry) if isinstance(data, gpd.GeoDataFrame) else geometry
+    if crs is None:
+        raise DataError("Thiếu hệ tọa độ của các tọa độ.", "The coordinates' CRS is missing.")
+    check_crs_code(crs)
+    x, y = (np.asarray(v, dtype=float) for v in data)
+    lon, lat = _transformer(CRS.from_user_input(crs).to_wkt()).transform(x, y)
+    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+
+
+def _inside_vietnam(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    lon_min, lat_min, lon_max, lat_max = VIETNAM_BOUNDS
+    return (lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max)
+
+
+def _count_inside(crs: str, x: np.ndarray, y: np.ndarray) -> int:
+    with np.errstate(invalid="ignore"):
+        lon, lat = to_wgs84((x, y), crs)
+    return int(np.count_nonzero(_inside_vietnam(lon, lat)))
+
+
+def _is_geographic(crs: str) -> bool:
+    return CRS.from_user_input(crs).is_geographic
+
+
+def _warning(vi: str, en: str, fix_vi: str = "", fix_en: str = "", severity: str = "warning") -> Problem:
+    return Problem(severity, "", vi, en, fix_vi, fix_en)
+
+
+def _swap_check(crs: str, x: np.ndarray, y: np.ndarray) -> tuple[bool, list[Problem]]:
+    """Return whether (y, x) puts more points inside Vietnam than (x, y) does, with the warning."""
+    if _count_inside(crs, y, x) <= _count_inside(crs, x, y):
+        return False, []
+    if _is_geographic(crs):
+        what_vi = "cột kinh độ chứa vĩ độ và cột vĩ độ chứa kinh độ (kinh độ ~102–117, vĩ độ ~8–23,5)"
+        what_en = "the longitude column holds latitudes and the latitude column longitudes"
+    else:
+        what_vi = "X là tọa độ Bắc (northing) và Y là tọa độ Đông (easting), theo cách ghi của bảng trắc địa"
+        what_en = "X holds northings and Y eastings, as Vietnamese survey tables write them"
+    return True, [
+        _warning(
+            f"Hai cột tọa độ bị đảo: {what_vi}; đã đổi chỗ khi đọc.",
+            f"The two coordinate columns are swapped: {what_en}; they were exchanged on reading.",
+            "Không cần làm gì nếu vị trí trên bản đồ đúng; có thể khai báo đúng cột x:/y: trong "
+            "dataset.yaml.",
+            "Nothing to do if the map looks right; you may name the right x:/y: columns in dataset.yaml.",
+        )
+    ]
+
+
+def _looks_like_degrees(x: np.ndarray, y: np.ndarray) -> bool:
+    ok = np.isfinite(x) & np.isfinite(y)
+    degrees = ok & (np.abs(x) <= 180) & (np.abs(y) <= 180) & ((np.abs(x) <= 90) | (np.abs(y) <= 90))
+    return bool(np.count_nonzero(degrees) * 2 > np.count_nonzero(ok))
+
+
+def _looks_like_metres(x: np.ndarray, y: np.ndarray) -> bool:
+    def _within(v: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+        return (v >= bounds[0]) & (v <= bounds[1])
+
+    metres = (_within(x, _EASTING) & _within(y, _NORTHING)) | (_within(y, _EASTING) & _within(x, _NORTHING))
+    return bool(np.count_nonzero(metres) * 2 > np.count_nonzero(np.isfinite(x) & np.isfinite(y)))
+
+
+def _zone_from_province(province: str | None, reason_vi: str, reason_en: str) -> CrsDecision:
+    """Pick the TM-3 zone of ``province`` for metre coordinates, or return the error saying what to add."""
+    name = _canonical_province(province) if province else None
+    if name is None:
+        unknown_vi = f"Tên tỉnh {province!r} không nhận ra được. " if province else ""
+        unknown_en = f"Province {province!r} is not recognised. " if province else ""
+        return CrsDecision(
+            None,
+            "không xác định / undecided",
+            problems=[
+                _warning(
+                    f"Tọa độ tính bằng mét (VN-2000 TM-3 hoặc UTM?) nhưng {reason_vi}. {unknown_vi}"
+                    "Không thể biết múi chiếu.",
+                    f"Coordinates are in metres (VN-2000 TM-3 or UTM?) but {reason_en}. {unknown_en}"
+                    "The zone cannot be known.",
+                    f"Thêm `crs:` cho lớp này trong dataset.yaml, ví dụ {_LIKELY_CODES_VI}; "
+                    "hoặc thêm `province:` để chọn múi TM-3 của tỉnh.",
+                    f"Add `crs:` for this layer to dataset.yaml, e.g. {_LIKELY_CODES_EN}; "
+                    "or add `province:` to pick the province's TM-3 zone.",
+                    severity="error",
+                )
+            ],
+        )
+    meridian = TM3_MERIDIAN_BY_PROVINCE[name]
+    crs = TM3_EPSG_BY_MERIDIAN[meridian]
+    others = [
+        (former, TM3_MERIDIAN_BY_PROVINCE[former])
+        for former in PROVINCES_MERGED_2025.get(name, ())
+        if TM3_MERIDIAN_BY_PROVINCE[former] != meridian
+    ]
+    also_vi = "".join(
+        f" Từ 1/7/2025 {name} gồm cả {f} cũ (TM-3 {_meridian_text(m)}, {TM3_EPSG_BY_MERIDIAN[m]}): "
+        f"nếu dữ liệu đến từ đó, khai báo crs: {TM3_EPSG_BY_MERIDIAN[m]}."
+        for f, m in others
+    )
+    also_en = "".join(
+        f" Since 1 July 2025 {name} includes former {f} (TM-3 {_meridian_text(m)}, "
+        f"{TM3_EPSG_BY_MERIDIAN[m]}): if the data comes from there, set crs: {TM3_EPSG_BY_MERIDIAN[m]}."
+        for f, m in others
+    )
+    how = f"VN-2000 TM-3 {_meridian_text(meridian)} ({crs}) from province {name}"
+    return CrsDecision(
+        crs,
+        how,
+        problems=[
+            _warning(
+                f"Tọa độ tính bằng mét, {reason_vi}: đã dùng VN-2000 TM-3 kinh tuyến trục "
+                f"{_meridian_text(meridian)} của tỉnh {name} ({crs}).{also_vi}",
+                f"Coordinates are in metres, {reason_en}: read as VN-2000 TM-3 with {name}'s central "
+                f"meridian {_meridian_text(meridian)} ({crs}).{also_en}",
+                "Nếu tọa độ theo UTM, khai báo crs: EPSG:3405 (múi 48) hoặc EPSG:3406 (múi 49) "
+                "trong dataset.yaml.",
+                "If the coordinates are UTM, set crs: EPSG:3405 (zone 48) or EPSG:3406 (zone 49) "
+                "in dataset.yaml.",
+            )
+        ],
+    )
+
+
+def detect_point_crs(x: np.ndarray, y: np.ndarray, *, hint: str | None, province: str | None) -> CrsDecision:
+    """Decide the CRS of coordinates that came without one, and whether the two columns are swapped.
+
+    ``x``/``y`` are the file's first and second coordinate columns (floats, NaN for blanks); ``hint`` is the
+    manifest's ``crs:``; ``province`` picks the VN-2000 TM-3 zone for metres. Values decide against a hint
+    that cannot fit them (degrees under a projected hint are read as EPSG:4326, metres under a geographic
+    hint as the province's TM-3 zone), with a warning. ``problems`` carry no file name (the reader adds it).
+    Raises :class:`DataError` for a deprecated or unreadable hint.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    degrees = _looks_like_degrees(x, y)
+    problems: list[Problem] = []
+    if hint:
+        check_crs_code(hint)
+        if _is_geographic(hint) == degrees:
+            swapped, swap_problems = _swap_check(hint, x, y)
+            return CrsDecision(hint, f"manifest crs: {hint}", swapped, swap_problems)
+        problems.append(
+            _warning(
+                f"crs: {hint} trong dataset.yaml không khớp với giá trị tọa độ "
+                f"({'độ' if degrees else 'mét'}); đã đọc theo giá trị.",
+                f"crs: {hint} in dataset.yaml does not fit the coordinate values "
+                f"({'degrees' if degrees else 'metres'}); they were read by their values.",
+                "Sửa hoặc bỏ crs: của lớp này trong dataset.yaml.",
+                "Correct or remove this layer's crs: in dataset.yaml.",
+            )
+        )
+    if degrees:
+        decision = CrsDecision(STORAGE_CRS, "guessed from value ranges: lon/lat (EPSG:4326)")
+    elif _looks_like_metres(x, y):
+        reason = (
+            ("crs: không khớp", "crs: does not fit")
+            if hint
+            else ("tệp không có hệ tọa độ", "the file has no CRS")
+        )
+        decision = _zone_from_province(province, *reason)
+    else:
+        decision = CrsDecision(
+            None,
+            "không xác định / undecided",
+            problems=[
+                _warning(
+                    "Tọa độ không phải kinh độ/vĩ độ, cũng không phải mét VN-2000 trong lãnh thổ Việt Nam.",
+                    "Coordinates are neither lon/lat nor VN-2000 metres within Vietnam.",
+                    f"Kiểm tra cột tọa độ (x:/y:) và thêm `crs:` vào dataset.yaml, ví dụ {_LIKELY_CODES_VI}.",
+                    "Check the coordinate columns (x:/y:) and add `crs:` to dataset.yaml, "
+                    f"e.g. {_LIKELY_CODES_EN}.",
+                    severity="error",
+                )
+            ],
+        )
+    if decision.crs is None:
+        return CrsDecision(None, decision.how, False, problems + decision.problems)
+    swapped, swap_problems = _swap_check(decision.crs, x, y)
+    return CrsDecision(decision.crs, decision.how, swapped, problems + decision.problems + swap_problems)
+
+
+def decide_crs(
+    x: np.ndarray, y: np.ndarray, *, file_crs: Any, hint: str | None, province: str | None
+) -> CrsDecision:
+    """Decide the CRS of a layer whose file may declare one (.prj, GeoPackage, GeoJSON ``crs``).
+
+    The file's CRS is respected when the values fit it (a geographic CRS over values in metres is
+    not: GeoJSON readers assume lon/lat); swapped axes are still detected. Without a usable file
+    CRS this is :func:`detect_point_crs` with the manifest ``hint``. ``x``/``y`` are representative
+    coordinates, one per feature. Raises :class:`DataError` for a deprecated code in the file.
+    """
+    if file_crs is None:
+        return detect_point_crs(x, y, hint=hint, province=province)
+    check_crs_code(file_crs)
+    parsed = CRS.from_user_input(file_crs)
+    code = parsed.to_epsg(min_confidence=90)
+    name = f"EPSG:{code}" if code else parsed.to_wkt()
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if parsed.is_geographic == _looks_like_degrees(x, y):
+        swapped, problems = _swap_check(name, x, y)
+        return CrsDecision(name, f"from file: {parsed.name}", swapped, problems)
+    fallback = detect_point_crs(x, y, hint=hint, province=province)
+    mismatch = _warning(
+        f"Tệp khai báo hệ tọa độ {parsed.name} nhưng giá trị tọa độ không khớp; đã bỏ qua khai báo đó.",
+        f"The file declares CRS {parsed.name} but the coordinate values do not fit it; it was ignored.",
+        "Sửa tệp .prj/CRS của lớp, hoặc khai báo crs: đúng trong dataset.yaml.",
+        "Correct the layer's .prj/CRS, or set the right crs: in dataset.yaml.",
+    )
+    return CrsDecision(fallback.crs, fallback.how, fallback.swapped, [mismatch, *fallback.problems])

@@ -1,0 +1,238 @@
+"""Tables as planners save them (CSV, XLSX): header row search, encodings, coordinate columns.
+
+Excel sheets often carry a title and a blank line above the header, CSV files come in UTF-8
+with or without BOM or in Windows-1258 (whose tone marks decode decomposed), with ``,`` ``;``
+or tab separators, and numbers are written with a decimal comma. Values are returned as the
+file holds them (CSV cells as text, XLSX cells as Excel stores them), text NFC-normalised;
+converting fields to numbers is the validator's job, except coordinates (:func:`parse_coordinates`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+
+from geo.errors import DataError, Problem
+
+__all__ = [
+    "TABLE_SUFFIXES",
+    "column_key",
+    "find_xy_columns",
+    "nfc_text",
+    "parse_coordinates",
+    "read_table",
+]
+
+log = logging.getLogger(__name__)
+
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+#: The header row is searched among the first rows only (title blocks are a few lines long).
+_HEADER_SCAN_ROWS = 30
+_DELIMITERS = (",", ";", "\t", "|")
+
+#: Column names (as :func:`column_key` gives them) read as longitude / latitude, in order of preference.
+_LON_KEYS = ("lon", "lng", "long", "longitude", "kinhdo")
+_LAT_KEYS = ("lat", "latitude", "vido")
+#: Names read as projected or unspecified first / second coordinate (survey tables: X = northing).
+_X_KEYS = ("x", "east", "easting", "toadox", "xm", "coordx")
+_Y_KEYS = ("y", "north", "northing", "toadoy", "ym", "coordy")
+
+
+def column_key(name: object) -> str:
+    """Return a comparison key for a column name: no diacritics, đ→d, lower case, letters and digits only."""
+    text = unicodedata.normalize("NFD", str(name)).replace("đ", "d").replace("Đ", "D")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+def nfc_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with every text cell NFC-normalised and stripped (other cells unchanged)."""
+    out = df.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.infer_dtype(series, skipna=True) not in ("string", "mixed", "mixed-integer"):
+            continue
+        normalised = series.str.normalize("NFC").str.strip()
+        out[col] = normalised.where(normalised.notna(), series)
+    return out
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    """Return the text of a CSV file and the encoding used (UTF-8/-16 by BOM, UTF-8, else Windows-1258)."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", errors="replace"), "utf-16"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1258", errors="replace"), "cp1258"
+
+
+def _split_csv(text: str) -> list[list[str]]:
+    """Split CSV text with the delimiter that gives the most rows of one consistent width (> 1)."""
+    lines = text.splitlines()[: _HEADER_SCAN_ROWS * 2]
+    best: tuple[tuple[int, int], str] = ((0, 0), ",")
+    for delimiter in _DELIMITERS:
+        widths = pd.Series([len(r) for r in csv.reader(lines, delimiter=delimiter) if any(r)], dtype=int)
+        widths = widths[widths > 1]
+        if widths.empty:
+            continue
+        mode = int(widths.mode().max())
+        score = (int((widths == mode).sum()), mode)
+        best = max(best, (score, delimiter), key=lambda item: item[0])
+    return list(csv.reader(io.StringIO(text), delimiter=best[1]))
+
+
+def _read_grid(path: Path, sheet: str | None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return every cell of the file or sheet as a frame indexed from 0 (= row 1 as Excel shows it)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            names = workbook.sheetnames
+            if sheet is None:
+                worksheet = workbook.worksheets[0]
+            else:
+                wanted = [n for n in names if column_key(n) == column_key(sheet)]
+                if not wanted:
+                    raise DataError(
+                        f"{path.name}: không có trang tính {sheet!r}; các trang có: {', '.join(names)}.",
+                        f"{path.name}: no sheet {sheet!r}; sheets: {', '.join(names)}.",
+                    )
+                worksheet = workbook[wanted[0]]
+            rows = list(worksheet.iter_rows(min_row=1, min_col=1, values_only=True))
+        finally:
+            workbook.close()
+        return pd.DataFrame(rows, dtype=object), []
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        raise DataError(
+            f"{path.name}: không đọc được bảng dạng {path.suffix}; hãy lưu thành .xlsx hoặc .csv.",
+            f"{path.name}: cannot read a {path.suffix} table; save it as .xlsx or .csv.",
+        )
+    text, encoding = _decode(path.read_bytes())
+    problems = []
+    if encoding == "cp1258":
+        log.info("%s decoded as Windows-1258", path.name)
+        problems.append(
+            Problem(
+                "info",
+                path.name,
+                "Tệp không phải UTF-8; đã đọc theo bảng mã Windows-1258 (TCVN/Vietnamese).",
+                "The file is not UTF-8; it was read as Windows-1258 (Vietnamese).",
+            )
+        )
+    grid = pd.DataFrame(_split_csv(text), dtype=object)
+    return grid.replace({"": None}), problems
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and not re.fullmatch(r"[\s\d.,+\-%°]*", value)
+
+
+def _header_row(grid: pd.DataFrame, expect: Sequence[str]) -> int:
+    """Return the index of the header: the first row holding all (else most) ``expect`` names,
+    else the first row that is mostly text and about as wide as the widest row."""
+    scan = grid.head(_HEADER_SCAN_ROWS)
+    if expect:
+        wanted = {column_key(e) for e in expect}
+        found = scan.apply(lambda row: len(wanted & {column_key(v) for v in row.dropna()}), axis=1)
+        if not found.empty and found.max() > 0:
+            return int(found.idxmax())
+    filled = scan.notna().sum(axis=1)
+    texty = scan.map(_is_text).sum(axis=1)
+    candidates = filled.index[(filled >= max(2, filled.max() / 2)) & (texty * 2 > filled)]
+    if len(candidates):
+        return int(candidates[0])
+    return int(filled.gt(0).idxmax())
+
+
+def _column_names(cells: Iterable[object]) -> list[str]:
+    """Return unique, NFC, stripped names; blank headers become ``column_<n>`` (n = 1-based position)."""
+    names: list[str] = []
+    for position, cell in enumerate(cells, start=1):
+        base = unicodedata.normalize("NFC", str(cell)).strip() if cell is not None else ""
+        base = base or f"column_{position}"
+        name, n = base, 1
+        while name in names:
+            n += 1
+            name = f"{base}_{n}"
+        names.append(name)
+    return names
+
+
+def read_table(
+    path: str | Path, *, sheet: str | None = None, expect: Sequence[str] = ()
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read a CSV or XLSX table (no geometry) whose header row may sit below a title block.
+
+    ``sheet`` names the XLSX sheet (first sheet when ``None``; matched ignoring case and diacritics);
+    ``expect`` lists column names that help find the header row (they need not all be present: the
+    caller checks its required columns). Returns the data rows, text NFC-normalised, empty rows and
+    empty unnamed columns dropped, plus an int ``source_row`` (the row number Excel shows, header
+    included), and informational problems (e.g. the encoding used). Raises :class:`DataError` for a
+    missing file or sheet, an unknown format, or a file with no rows.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"Không tìm thấy tệp {path}.", f"File not found: {path}.")
+    grid, problems = _read_grid(path, None if sheet is None else str(sheet))
+    grid = grid.dropna(how="all", axis=1)
+    if grid.dropna(how="all").empty:
+        raise DataError(f"{path.name}: bảng trống.", f"{path.name}: the table is empty.")
+    header = _header_row(grid, expect)
+    names = _column_names(grid.loc[header])
+    df = grid.loc[grid.index > header].copy()
+    df.columns = names
+    df = df.dropna(how="all")
+    df = df.drop(columns=[n for n in names if n.startswith("column_") and df[n].isna().all()])
+    df = nfc_text(df)
+    df["source_row"] = (df.index.to_numpy() + 1).astype(int)
+    if header > 0:
+        log.info("%s: header found on row %d", path.name, header + 1)
+    return df.reset_index(drop=True), problems
+
+
+def find_xy_columns(columns: Iterable[object]) -> tuple[str, str] | None:
+    """Return the (x/longitude, y/latitude) column names found by name, or ``None``.
+
+    Recognises lon/lng/longitude/kinh_do/"Kinh độ" with lat/latitude/vi_do/"Vĩ độ" first, then
+    x/east/easting/"Tọa độ X" with y/north/northing/"Tọa độ Y" (survey X may hold the northing:
+    the CRS step detects and fixes that).
+    """
+    by_key: dict[str, str] = {}
+    for col in columns:
+        by_key.setdefault(column_key(col), str(col))
+    for first, second in ((_LON_KEYS, _LAT_KEYS), (_X_KEYS, _Y_KEYS)):
+        x = next((by_key[k] for k in first if k in by_key), None)
+        y = next((by_key[k] for k in second if k in by_key), None)
+        if x and y:
+            return x, y
+    return None
+
+
+def parse_coordinates(values: pd.Series) -> np.ndarray:
+    """Return coordinates as floats (NaN where a cell is empty or not a number).
+
+    Accepts numbers and text with a decimal comma ("105,7123"), thousands separators
+    ("2.345.678,5", "2,345,678.5"), spaces and a trailing degree sign.
+    """
+    if pd.api.types.is_numeric_dtype(values):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    text = values.astype("string").str.replace(r"[\s\u00a0°]", "", regex=True)
+    comma_decimal = ((text.str.rfind(",") > text.str.rfind(".")) & (text.str.count(",") == 1)).fillna(False)
+    text = text.where(
+        ~comma_decimal, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    )
+    text = text.where(comma_decimal, text.str.replace(",", "", regex=False))
+    text = text.where(~(text.str.count(r"\.") > 1).fillna(False), text.str.replace(".", "", regex=False))
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
