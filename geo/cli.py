@@ -34,6 +34,33 @@ def _cmd_plans(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    """Evaluate a dataset against a plan and print or write the status table."""
+    from geo.dataset import read_dataset
+    from geo.evaluate import evaluate
+    from geo.evaluate_io import write_evaluation
+    from geo.plans import load_plans
+
+    plans = load_plans()
+    if args.plan not in plans:
+        known = ", ".join(plans)
+        raise GeoError(
+            f"Không có kế hoạch '{args.plan}'. Có: {known}.", f"No plan '{args.plan}'. Known: {known}."
+        )
+    dataset = read_dataset(args.dataset)
+    errors = errors_in(dataset.problems)
+    if errors:
+        print("\n".join(p.text(args.lang) for p in errors), file=sys.stderr)
+    table = evaluate(dataset, plans[args.plan], args.year, level=args.level)
+    if args.out:
+        print(write_evaluation(table, dataset, Path(args.out), level=args.level))
+    else:
+        label = "label_vi" if args.lang == "vi" else "label_en"
+        shown = ["uid", "name", label, "value", "target_text", "status", "gap"]
+        print(table[shown].to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     """Write the deterministic demo dataset at the chosen scale."""
     from geo.demo import write_demo
@@ -60,6 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     plans.add_argument("--json", action="store_true")
     plans.add_argument("--folder", default=str(PLANS_DIR), help=argparse.SUPPRESS)
     plans.set_defaults(func=_cmd_plans)
+
+    evaluate = sub.add_parser("evaluate", help="đánh giá theo chỉ tiêu kế hoạch / evaluate against a plan")
+    evaluate.add_argument("dataset", nargs="?", default=str(DEMO_DIR))
+    evaluate.add_argument("--plan", required=True, help="mã kế hoạch / plan id (python -m geo plans)")
+    evaluate.add_argument("--year", type=int, required=True)
+    evaluate.add_argument(
+        "--level", choices=["territory", "province", "district", "commune", "village"], default="commune"
+    )
+    evaluate.add_argument("--out", help="FILE.csv, .xlsx or .geojson")
+    evaluate.set_defaults(func=_cmd_evaluate)
 
     demo = sub.add_parser("demo", help="tạo bộ dữ liệu mẫu / write the demo dataset")
     demo.add_argument("--scale", choices=["village", "province", "national"], default="village")

@@ -86,7 +86,8 @@ def _infer(folder: Path) -> Manifest:
 
 
 def read_manifest(folder: str | Path) -> Manifest:
-    """Read ``folder/dataset.yaml``, or infer the layers from default file names when there is none.
+    """Read ``folder/dataset.yaml``, or infer the layers from default file names when there is none
+    (or when it has no ``layers:`` key, e.g. one that only sets ``name``, ``crs`` and ``province``).
 
     Raises :class:`DataError` when the folder does not exist, the YAML is malformed (naming
     the line), a layer role is unknown (listing the known ones), or an entry has no path.
@@ -117,6 +118,8 @@ def read_manifest(folder: str | Path) -> Manifest:
             f"{path.name}: unknown layer(s) {unknown}. Valid layers: {', '.join(LAYER_ROLES)}.",
         )
     specs = tuple(_layer_spec(folder, role, layers[role], path) for role in LAYER_ROLES if role in layers)
+    if "layers" not in raw:
+        specs = _infer(folder).layers
     return Manifest(
         folder=folder,
         name=str(raw.get("name") or folder.name),

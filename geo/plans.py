@@ -389,6 +389,17 @@ def _as_float(values: pd.Series) -> np.ndarray:
     return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
+def _between(
+    v: np.ndarray, lo: float, hi: float, tol: float, direction: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """``between`` as planners mean it: reach the range; going beyond it in the good direction is met."""
+    if direction == "higher":
+        return v >= lo - tol, lo - v
+    if direction == "lower":
+        return v <= hi + tol, v - hi
+    return (v >= lo - tol) & (v <= hi + tol), np.maximum(lo - v, v - hi)
+
+
 def judge_many(values: pd.Series, target: Target) -> pd.DataFrame:
     """Judge many values (e.g. one per unit) against one target; vectorised.
 
@@ -398,6 +409,8 @@ def judge_many(values: pd.Series, target: Target) -> pd.DataFrame:
     target − value, for ``<=``/``<`` value − target, for ``between`` the distance to the nearest
     bound, for ``==`` (yes/no) |value − target| (1 for "không" against "có"). A strict
     comparator is missed at equality with gap 0: "> 80" at exactly 80 needs "more than" 80.
+    A range on a higher-is-better indicator ("dùng chung 25–30 % vị trí trạm") is met from its
+    lower bound up: exceeding the range is not a failure (likewise below a lower-is-better range).
     A tolerance of 1e-9 (relative) absorbs rounding of computed shares. Raises ``ValueError``
     for a baseline, which is an actual value, not a target.
     """
@@ -412,7 +425,7 @@ def judge_many(values: pd.Series, target: Target) -> pd.DataFrame:
             ">": (v > lo + tol, lo - v),
             "<=": (v <= lo + tol, v - lo),
             "<": (v < lo - tol, v - lo),
-            "between": ((v >= lo - tol) & (v <= hi + tol), np.maximum(lo - v, v - hi)),
+            "between": _between(v, lo, hi, tol, INDICATORS[target.indicator].direction),
             "==": (np.abs(v - lo) <= tol, np.abs(v - lo)),
         }[target.comparator]
     missing = np.isnan(v)

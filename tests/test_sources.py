@@ -17,10 +17,10 @@ from pyproj import Geod, Transformer
 import geo.sources
 from geo.errors import DataError
 from geo.sources import read_layer, read_table
+from tests.helpers import cp1258 as _cp1258
 
 GEOD = Geod(ellps="WGS84")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 # WGS 84 → VN-2000 TM-3 105°45′ (Hải Phòng's zone) with the official 7 parameters, built independently.
 _TO_TM3_10545 = Transformer.from_pipeline(
@@ -36,19 +36,6 @@ HP_POINTS = [(106.6881, 20.8449), (106.7230, 20.8610)]
 
 def _metres(lon1, lat1, lon2, lat2) -> np.ndarray:
     return np.asarray(GEOD.inv(lon1, lat1, lon2, lat2)[2])
-
-
-def _cp1258(text: str) -> bytes:
-    """Encode as Windows-1258 writes Vietnamese: base letters precomposed, tone marks as combining bytes."""
-    out = []
-    for ch in unicodedata.normalize("NFD", text):
-        if unicodedata.combining(ch) and ch not in _TONES and out:
-            out[-1] = unicodedata.normalize("NFC", out[-1][0] + ch) + out[-1][1:]
-        elif ch in _TONES and out:
-            out[-1] += ch
-        else:
-            out.append(ch)
-    return "".join(out).encode("cp1258")
 
 
 def _write_dbf_cp1258(folder: Path, names: list[str], *, cpg: str | None) -> Path:

@@ -1,0 +1,292 @@
+"""Judge every unit against a plan's targets for one year: the status table planners read.
+
+For a plan, a year and a level, every unit at that level × every indicator the plan targets
+that year gets: the value (reported when the statistics give one, else computed from the
+geometry; both kept, with their difference), the target, the status (met / missed / no data /
+insufficient samples), the gap in the indicator's unit, and what closing it means in plain
+words. A territory-wide target applies to each sub-unit as its local target. Reported values
+are those of the latest statistics year up to the chosen year; reported values of lower
+levels are aggregated up where the indicator allows it (weighted by households, population
+or villages), never otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.aggregate import Hierarchy, build_hierarchy
+from geo.indicator_catalogue import INDICATORS
+from geo.indicators import compute_indicators
+from geo.model import LEVEL_OF_LAYER, TERRITORY, Dataset
+from geo.plans import Plan, Target, judge_many, target_for
+
+__all__ = ["LEVELS", "COLUMNS", "evaluate", "unit_geometries", "target_text", "summary"]
+
+#: Levels a plan can be evaluated at, top down.
+LEVELS = (TERRITORY, "province", "district", "commune", "village")
+#: Columns of :func:`evaluate`.
+COLUMNS = [
+    "uid", "code", "name", "level", "parent_uid",
+    "indicator", "label_vi", "label_en", "unit",
+    "value", "value_source", "reported", "computed", "difference", "value_year",
+    "target_text", "comparator", "target_year",
+    "status", "gap", "n_samples", "numerator", "denominator", "closing_vi", "closing_en",
+]  # fmt: skip
+_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+_COUNTED = {
+    "village_mobile_bb_coverage": ("thôn chưa được phủ sóng 4G", "villages without 4G coverage"),
+    "village_ftth_coverage": ("thôn chưa có cáp quang FTTH", "villages without FTTH"),
+    "public_free_wifi": ("điểm công cộng chưa có Wi-Fi miễn phí", "public places without free Wi-Fi"),
+    "bts_site_sharing": ("vị trí trạm dùng chung", "shared sites"),
+    "household_mobile_bb_coverage": ("hộ được phủ sóng", "households covered"),
+    "pop_5g_coverage": ("người được phủ sóng 5G", "people covered by 5G"),
+}
+
+
+def target_text(target: Target) -> str:
+    """Return a target as planners write it: ``"≥ 100"``, ``"> 80"``, ``"25–30"``, ``"Có"``."""
+    if target.comparator == "between":
+        return "–".join(f"{float(v):g}" for v in target.values)
+    value = target.values[0]
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return f"{_SYMBOLS[target.comparator]} {float(value):g}"
+
+
+def _unit_rows(hierarchy: Hierarchy, level: str) -> pd.DataFrame:
+    """The units at ``level`` (node number, uid, name, parent_uid) from the hierarchy."""
+    nodes = hierarchy.nodes
+    mine = nodes[nodes["level"] == level]
+    if mine.empty:
+        known = sorted(set(nodes["level"]))
+        raise ValueError(f"level {level!r} is not in this dataset; levels present: {known}")
+    return pd.DataFrame(
+        {"node": mine.index, "uid": mine["uid"], "name": mine["name"], "parent_uid": mine["parent_uid"]}
+    ).reset_index(drop=True)
+
+
+def _weights(hierarchy: Hierarchy, by: str | None) -> np.ndarray:
+    """Per node weight for aggregating reported rates: households, population or villages below it."""
+    nodes = hierarchy.nodes
+    if by not in ("households", "population", "villages"):
+        return np.full(len(nodes), np.nan)
+    base = hierarchy.base_layer
+    leaf = nodes.index[nodes["layer"] == base].to_numpy()
+    own = np.ones(len(leaf)) if by == "villages" else nodes[by].to_numpy(float)[leaf]
+    total = np.zeros(len(nodes))
+    for depth in range(hierarchy.ancestors.shape[1]):
+        up = hierarchy.ancestors[leaf, depth]
+        ok = (up >= 0) & np.isfinite(own)
+        np.add.at(total, up[ok], own[ok])
+    given = nodes[by].to_numpy(float) if by != "villages" else np.full(len(nodes), np.nan)
+    return np.where(np.isfinite(given) & (given > 0), given, total)
+
+
+def _reported(dataset: Dataset, hierarchy: Hierarchy, units: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Reported values per (uid, indicator) at the units' level: the latest year ≤ ``year``,
+    taken at that level, or aggregated from the level below where the indicator allows it."""
+    stats = dataset.unit_stats
+    stats = stats[stats["year"].notna() & (stats["year"].astype("Int64") <= year)]
+    if stats.empty:
+        return pd.DataFrame(columns=["uid", "indicator", "reported", "value_year"])
+    latest = stats.sort_values("year").groupby(["uid", "indicator"], as_index=False).last()
+    nodes = hierarchy.nodes
+    node_of = pd.Series(nodes.index, index=nodes["uid"]).groupby(level=0).first()
+    latest["node"] = latest["uid"].map(node_of)
+    latest = latest[latest["node"].notna()]
+    latest["node"] = latest["node"].astype(int)
+    direct = latest[latest["node"].isin(units["node"])]
+    depth = int(nodes.loc[units["node"].iloc[0], "depth"])
+    below = latest[nodes["depth"].to_numpy()[latest["node"]] == depth + 1].copy()
+    if len(below):
+        below["up"] = hierarchy.ancestors[below["node"].to_numpy(), depth]
+        below = below[
+            below["up"].isin(units["node"])
+            & ~below.set_index(["up", "indicator"]).index.isin(direct.set_index(["node", "indicator"]).index)
+        ]
+    parts = [direct.assign(up=direct["node"])[["up", "indicator", "value", "year"]]]
+    for indicator, rows in below.groupby("indicator"):
+        weight = _weights(hierarchy, INDICATORS[indicator].aggregate_by)[rows["node"].to_numpy()]
+        if not np.isfinite(weight).any():
+            continue
+        rows = rows.assign(w=weight, wv=weight * rows["value"].to_numpy(float))
+        rows = rows[np.isfinite(rows["w"])]
+        sums = rows.groupby("up").agg(w=("w", "sum"), wv=("wv", "sum"), year=("year", "max")).reset_index()
+        sums = sums[sums["w"] > 0]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "up": sums["up"],
+                    "indicator": indicator,
+                    "value": sums["wv"] / sums["w"],
+                    "year": sums["year"],
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)
+    out["uid"] = nodes["uid"].to_numpy()[out["up"].to_numpy(int)]
+    return out.rename(columns={"value": "reported", "year": "value_year"})[
+        ["uid", "indicator", "reported", "value_year"]
+    ]
+
+
+def _closing(rows: pd.DataFrame, target: Target, min_tests: int) -> tuple[pd.Series, pd.Series]:
+    """Plain words for what closing each row's gap means (Vietnamese, English)."""
+    vi = pd.Series("", index=rows.index, dtype=object)
+    en = pd.Series("", index=rows.index, dtype=object)
+    ind = INDICATORS[target.indicator]
+    for i, row in rows.iterrows():  # text per missed unit: a handful of rows, not an array operation
+        status = row["status"]
+        if status == "no data" and target.unit != ind.unit_vi:
+            vi[i] = f"Mục tiêu tính theo '{target.unit}', số liệu theo '{ind.unit_vi}': không so sánh được."
+            en[i] = f"The target is in '{target.unit}' but the data in '{ind.unit_en}': not comparable."
+        elif status == "no data":
+            vi[i], en[i] = "Chưa có số liệu cho chỉ tiêu này.", "No data for this indicator."
+        elif status == "insufficient samples":
+            n = int(row["n_samples"]) if pd.notna(row["n_samples"]) else 0
+            vi[i] = f"Chỉ có {n} phép đo tốc độ, cần ít nhất {min_tests} để đánh giá."
+            en[i] = f"Only {n} speed tests; at least {min_tests} are needed to judge."
+        elif status == "missed":
+            vi[i], en[i] = _missed_words(row, target, ind)
+    return vi, en
+
+
+def _missed_words(row: pd.Series, target: Target, ind) -> tuple[str, str]:
+    """What closing a missed row's gap means: in villages, places, sites or households when counted."""
+    gap = float(row["gap"])
+    if row["indicator"] in _COUNTED and row["value_source"] == "computed" and row["denominator"] > 0:
+        need = float(target.values[0]) * row["denominator"] / 100.0 - row["numerator"]
+        count = max(1, math.ceil(need - 1e-9) + (1 if target.comparator == ">" and need == int(need) else 0))
+        words_vi, words_en = _COUNTED[row["indicator"]]
+        names = ", ".join(str(n) for n in (row["detail"] or ())[:10])
+        missing = round(float(row["denominator"] - row["numerator"]))
+        if row["indicator"] in ("village_mobile_bb_coverage", "village_ftth_coverage", "public_free_wifi"):
+            more = "" if missing <= 10 else f" và {missing - 10} nơi khác"
+            more_en = "" if missing <= 10 else f" and {missing - 10} more"
+            return f"{missing} {words_vi}: {names}{more}.", f"{missing} {words_en}: {names}{more_en}."
+        return f"Cần thêm {count:,} {words_vi}.".replace(",", "."), f"{count:,} more {words_en} needed."
+    unit_vi, unit_en = ind.unit_vi, ind.unit_en
+    if target.comparator in ("<", "<="):
+        return f"Cần giảm {gap:.1f} {unit_vi}.", f"Needs to fall by {gap:.1f} {unit_en}."
+    return f"Còn thiếu {gap:.1f} {unit_vi} so với mục tiêu.", f"{gap:.1f} {unit_en} short of the target."
+
+
+def evaluate(
+    dataset: Dataset,
+    plan: Plan,
+    year: int,
+    *,
+    level: str = "commune",
+    computed: pd.DataFrame | None = None,
+    hierarchy: Hierarchy | None = None,
+) -> pd.DataFrame:
+    """Return the status table (:data:`COLUMNS`) of ``plan``'s targets for ``year`` at ``level``.
+
+    ``level`` is one of :data:`LEVELS` ("territory" = the whole dataset). Pass ``computed``
+    (from :func:`geo.indicators.compute_indicators`) and ``hierarchy`` to reuse them across
+    plans, years and levels. At village level, indicators only reported in tables (tabular)
+    appear only when some village has a reported value. Years between stated targets use the
+    latest stated target before them; baselines are never targets; indicators with no target
+    that year are left out. Units missing data get status "no data", and so do targets stated
+    in another unit than the data (Mường Lay's cloud accounts as "% of people" against
+    accounts per person); computed speeds from fewer than the minimum number of tests get
+    "insufficient samples" (unless a reported value exists).
+    Raises ``ValueError`` naming the levels present when ``level`` is not in the dataset.
+    """
+    hierarchy = hierarchy or build_hierarchy(dataset)
+    computed = compute_indicators(dataset) if computed is None else computed
+    units = _unit_rows(hierarchy, level)
+    targets = {ind: target_for(plan, ind, year) for ind in dict.fromkeys(t.indicator for t in plan.targets)}
+    targets = {ind: t for ind, t in targets.items() if t is not None}
+    if not targets:
+        return pd.DataFrame(columns=COLUMNS)
+    if level == "village":
+        reported_here = set(dataset.unit_stats.loc[dataset.unit_stats["level"] == level, "indicator"])
+        targets = {i: t for i, t in targets.items() if INDICATORS[i].kind != "tabular" or i in reported_here}
+    grid = units.merge(pd.DataFrame({"indicator": list(targets)}), how="cross")
+    mine = computed[computed["level"] == level][
+        ["uid", "indicator", "value", "numerator", "denominator", "n_samples", "detail", "flag"]
+    ].rename(columns={"value": "computed"})
+    grid = grid.merge(mine, on=["uid", "indicator"], how="left")
+    grid = grid.merge(_reported(dataset, hierarchy, units, year), on=["uid", "indicator"], how="left")
+    grid["value"] = grid["reported"].where(grid["reported"].notna(), grid["computed"]).astype(float)
+    grid["value_source"] = np.where(
+        grid["reported"].notna(), "reported", np.where(grid["computed"].notna(), "computed", "")
+    )
+    grid["difference"] = grid["reported"].astype(float) - grid["computed"].astype(float)
+    min_tests = dataset.settings.indicators.min_speed_tests
+    frames = []
+    for indicator, target in targets.items():
+        rows = grid[grid["indicator"] == indicator].copy()
+        judged = judge_many(rows["value"], target)
+        rows["status"], rows["gap"] = judged["status"], judged["gap"]
+        if target.unit != INDICATORS[indicator].unit_vi:
+            rows["value"], rows["value_source"] = np.nan, ""
+            judged = judge_many(rows["value"], target)
+            rows["status"], rows["gap"] = judged["status"], judged["gap"]
+        few = (rows["value_source"] == "computed") & (rows["flag"] == "insufficient_samples")
+        rows.loc[few, "status"] = "insufficient samples"
+        rows.loc[few, "gap"] = np.nan
+        rows["target_text"], rows["comparator"], rows["target_year"] = (
+            target_text(target),
+            target.comparator,
+            target.year,
+        )
+        rows["closing_vi"], rows["closing_en"] = _closing(rows, target, min_tests)
+        frames.append(rows)
+    out = pd.concat(frames, ignore_index=True)
+    info = pd.DataFrame(
+        [(i.id, i.label_vi, i.label_en, i.unit_vi) for i in INDICATORS.values()],
+        columns=["indicator", "label_vi", "label_en", "unit"],
+    )
+    out = out.merge(info, on="indicator", how="left")
+    out["level"] = level
+    out["code"] = out["uid"].map(_codes(dataset))
+    order = {ind: i for i, ind in enumerate(INDICATORS)}
+    out = out.sort_values(["uid", "indicator"], key=lambda s: s.map(order) if s.name == "indicator" else s)
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def _codes(dataset: Dataset) -> dict[str, str]:
+    """Official code by uid, for every unit layer that has codes."""
+    codes: dict[str, str] = {}
+    for layer in dataset.unit_levels():
+        gdf = dataset.layers[layer]
+        if "code" in gdf:
+            codes |= dict(zip(gdf["uid"], gdf["code"], strict=True))
+    return codes
+
+
+def unit_geometries(dataset: Dataset, level: str) -> gpd.GeoDataFrame:
+    """Return the units at ``level`` as [uid, name, code, parent_uid, geometry] in EPSG:4326.
+
+    ``"territory"`` gives one row: the outline of the top unit layer, dissolved.
+    """
+    if level == TERRITORY:
+        top = dataset.layers[dataset.unit_levels()[0]]
+        outline = top.geometry.union_all(method="coverage") if len(top) else None
+        return gpd.GeoDataFrame(
+            {"uid": [TERRITORY], "name": [dataset.name], "code": [None], "parent_uid": [None]},
+            geometry=[outline],
+            crs=top.crs,
+        )
+    layer = {v: k for k, v in LEVEL_OF_LAYER.items()}[level]
+    gdf = dataset.layers[layer]
+    cols = [c for c in ("uid", "name", "code", "parent_uid") if c in gdf]
+    out = gdf[[*cols, "geometry"]].copy()
+    if "code" not in out:
+        out["code"] = None
+    return out
+
+
+def summary(evaluation: pd.DataFrame) -> pd.DataFrame:
+    """Count units per indicator and status: indicator, label_vi, then one column per status."""
+    counts = pd.crosstab([evaluation["indicator"], evaluation["label_vi"]], evaluation["status"])
+    for status in ("met", "missed", "no data", "insufficient samples"):
+        if status not in counts:
+            counts[status] = 0
+    return counts[["met", "missed", "no data", "insufficient samples"]].reset_index()

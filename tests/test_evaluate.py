@@ -1,0 +1,165 @@
+"""The status table planners read: values, targets, statuses, gaps and plain words, traced to their rows."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from geo.dataset import read_dataset
+from geo.evaluate import evaluate, unit_geometries
+from geo.plans import Target, load_plans
+from geo.settings import DEMO_DIR
+
+# Two villages side by side in one commune near 103.2°E 22.0°N, each about 5.2 km × 11 km.
+_WEST, _EAST = box(103.10, 22.0, 103.15, 22.1), box(103.15, 22.0, 103.20, 22.1)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory):
+    folder: Path = tmp_path_factory.mktemp("tiny")
+    gpd.GeoDataFrame(
+        {"code": ["99001"], "name": ["Xã Thử"]}, geometry=[_WEST.union(_EAST)], crs="EPSG:4326"
+    ).to_file(folder / "communes.geojson")
+    gpd.GeoDataFrame(
+        {"name": ["Bản Trên", "Bản Dưới"], "households": [100, 50], "ftth": ["Có", "Không"]},
+        geometry=[_WEST, _EAST],
+        crs="EPSG:4326",
+    ).to_file(folder / "villages.geojson")
+    # A Viettel and a VNPT mast 5 m apart (one shared site) and a lone MobiFone mast: sharing 1 of 2 = 50 %.
+    pd.DataFrame(
+        {
+            "lon": [103.125, 103.12505, 103.175],
+            "lat": [22.05, 22.05, 22.05],
+            "operators": ["Viettel", "VNPT", "MobiFone"],
+            "technologies": ["4G", "4G", "2G"],
+        }
+    ).to_csv(folder / "bts_sites.csv", index=False)
+    pd.DataFrame(
+        {"lon": [103.12] * 5, "lat": [22.04] * 5, "download_mbps": [10, 20, 30, 40, 50], "network": "mobile"}
+    ).to_csv(folder / "speed_tests.csv", index=False)
+    pd.DataFrame({"code": ["99001", "99001"], "year": [2023, 2024], "household_fibre": [70, 80]}).to_csv(
+        folder / "unit_stats.csv", index=False
+    )
+    return read_dataset(folder)
+
+
+def _plan(*targets: Target):
+    return replace(next(iter(load_plans().values())), targets=targets)
+
+
+def _row(table: pd.DataFrame, indicator: str) -> pd.Series:
+    rows = table[table["indicator"] == indicator]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+def test_tiny_dataset_reads_without_errors(tiny):
+    assert [p.text() for p in tiny.problems if p.severity == "error"] == []
+
+
+def test_site_sharing_gap_in_sites_and_plain_words(tiny):
+    plan = _plan(Target("bts_site_sharing", 2025, ">=", (60.0,), "%"))
+    row = _row(evaluate(tiny, plan, 2025, level="commune"), "bts_site_sharing")
+    assert (row["value"], row["numerator"], row["denominator"]) == (50.0, 1.0, 2.0)
+    assert (row["status"], row["gap"], row["value_source"]) == ("missed", 10.0, "computed")
+    assert row["closing_vi"] == "Cần thêm 1 vị trí trạm dùng chung."
+
+
+def test_ftth_names_the_villages_without_fibre(tiny):
+    plan = _plan(Target("village_ftth_coverage", 2025, ">=", (100.0,), "%"))
+    row = _row(evaluate(tiny, plan, 2025, level="commune"), "village_ftth_coverage")
+    assert (row["value"], row["status"], row["gap"]) == (50.0, "missed", 50.0)
+    assert row["closing_vi"] == "1 thôn chưa có cáp quang FTTH: Bản Dưới."
+    villages = evaluate(tiny, plan, 2025, level="village").set_index("name")["status"]
+    assert villages.to_dict() == {"Bản Trên": "met", "Bản Dưới": "missed"}
+
+
+def test_reported_value_of_the_latest_year_and_strict_comparator(tiny):
+    plan = _plan(Target("household_fibre", 2025, ">", (80.0,), "%"))
+    row = _row(evaluate(tiny, plan, 2025, level="commune"), "household_fibre")
+    assert (row["value"], row["value_year"], row["value_source"]) == (80.0, 2024, "reported")
+    assert (row["status"], row["gap"]) == ("missed", 0.0)  # "Trên 80%" is not met at exactly 80
+    before = _row(
+        evaluate(tiny, plan, 2023, level="commune")
+        if False
+        else evaluate(
+            tiny, _plan(Target("household_fibre", 2023, ">=", (75.0,), "%")), 2023, level="commune"
+        ),
+        "household_fibre",
+    )
+    assert (before["value"], before["status"], before["gap"]) == (70.0, "missed", 5.0)
+
+
+def test_years_between_targets_use_the_latest_target_before(tiny):
+    plan = _plan(
+        Target("household_fibre", 2023, ">=", (75.0,), "%"),
+        Target("household_fibre", 2025, ">=", (90.0,), "%"),
+    )
+    row = _row(evaluate(tiny, plan, 2024, level="commune"), "household_fibre")
+    assert (row["target_year"], row["target_text"], row["status"]) == (2023, "≥ 75", "met")
+    assert evaluate(tiny, plan, 2022, level="commune").empty
+
+
+def test_few_speed_tests_are_insufficient_not_missed(tiny):
+    plan = _plan(Target("mobile_speed", 2025, ">=", (50.0,), "Mbit/s"))
+    row = _row(evaluate(tiny, plan, 2025, level="commune"), "mobile_speed")
+    assert (row["value"], row["n_samples"], row["status"]) == (30.0, 5, "insufficient samples")
+    assert "5 phép đo" in row["closing_vi"] and "300" in row["closing_vi"]
+
+
+def test_unit_without_data_is_no_data_not_zero(tiny):
+    plan = _plan(
+        Target("public_free_wifi", 2025, ">=", (100.0,), "%"),
+        Target("internet_users", 2025, ">=", (95.0,), "%"),
+    )
+    table = evaluate(tiny, plan, 2025, level="commune")
+    assert set(table["status"]) == {"no data"}
+    assert table["value"].isna().all()
+
+
+def test_unknown_level_names_the_levels_present(tiny):
+    plan = _plan(Target("bts_site_sharing", 2025, ">=", (60.0,), "%"))
+    with pytest.raises(ValueError, match="commune"):
+        evaluate(tiny, plan, 2025, level="province")
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return read_dataset(DEMO_DIR)
+
+
+@pytest.mark.parametrize("plan_id", sorted(load_plans()))
+def test_demo_meets_misses_and_lacks_data_against_every_plan(demo, plan_id):
+    plan = load_plans()[plan_id]
+    year = plan.period.end
+    statuses = set()
+    for level in ("district", "commune", "village"):
+        statuses |= set(
+            evaluate(
+                demo, plan, min(year, 2025) if year > 2025 and plan.period.end <= 2025 else year, level=level
+            )["status"]
+        )
+    assert {"met", "missed", "no data"} <= statuses
+
+
+def test_demo_numbers_trace_to_their_rows(demo):
+    plan = load_plans()["muong-lay-2023"]
+    table = evaluate(demo, plan, 2025, level="commune")
+    computed = table[table["value_source"] == "computed"]
+    counted = computed[computed["numerator"].notna() & (computed["denominator"] > 0)]  # speeds are medians
+    assert ((100 * counted["numerator"] / counted["denominator"] - counted["value"]).abs() < 1e-9).all()
+    reported = table[table["value_source"] == "reported"]
+    stats = demo.unit_stats.set_index(["uid", "indicator", "year"])["value"]
+    traced = [stats[(r.uid, r.indicator, r.value_year)] for r in reported.itertuples()]
+    assert traced == pytest.approx(reported["value"].tolist())
+    assert len(reported) and len(counted)
+
+
+def test_unit_geometries_for_every_level(demo):
+    communes = unit_geometries(demo, "commune")
+    territory = unit_geometries(demo, "territory")
+    assert len(communes) == len(demo.layers["communes"])
+    assert territory.to_crs(9205).area.iloc[0] == pytest.approx(communes.to_crs(9205).area.sum(), rel=1e-6)
