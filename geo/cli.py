@@ -70,6 +70,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    """Run the benchmark and print one JSON line per figure."""
+    from geo.bench import one_scale, run_bench
+
+    data = Path(args.data) if args.data else None
+    if args.one:
+        return one_scale(args.one, data, naive=args.naive)
+    return run_bench(scales=args.scales.split(","), data=data)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``python -m geo`` with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -103,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", required=True)
     demo.add_argument("--seed", type=int, default=2025)
     demo.set_defaults(func=_cmd_demo)
+    bench = sub.add_parser("bench", help="đo tốc độ / benchmark (JSON lines)")
+    bench.add_argument("--scales", default="province,national")
+    bench.add_argument("--data", help="thư mục chứa dữ liệu đã sinh / folder of generated scales (reused)")
+    bench.add_argument("--one", choices=["village", "province", "national"], help=argparse.SUPPRESS)
+    bench.add_argument("--naive", action="store_true", help=argparse.SUPPRESS)
+    bench.set_defaults(func=_cmd_bench)
     return parser
 
 

@@ -12,8 +12,6 @@ or villages), never otherwise.
 
 from __future__ import annotations
 
-import math
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -134,45 +132,72 @@ def _reported(dataset: Dataset, hierarchy: Hierarchy, units: pd.DataFrame, year:
     ]
 
 
+_LISTED = ("village_mobile_bb_coverage", "village_ftth_coverage", "public_free_wifi")
+
+
 def _closing(rows: pd.DataFrame, target: Target, min_tests: int) -> tuple[pd.Series, pd.Series]:
-    """Plain words for what closing each row's gap means (Vietnamese, English)."""
+    """Plain words for what closing each row's gap means (Vietnamese, English); vectorised by status.
+
+    Missed villages, places and sites are named (first ten, then "và N nơi khác"); shares of
+    households, people and shared sites are turned into how many more are needed; other
+    indicators give the gap in their unit.
+    """
+    ind = INDICATORS[target.indicator]
     vi = pd.Series("", index=rows.index, dtype=object)
     en = pd.Series("", index=rows.index, dtype=object)
-    ind = INDICATORS[target.indicator]
-    for i, row in rows.iterrows():  # text per missed unit: a handful of rows, not an array operation
-        status = row["status"]
-        if status == "no data" and target.unit != ind.unit_vi:
-            vi[i] = f"Mục tiêu tính theo '{target.unit}', số liệu theo '{ind.unit_vi}': không so sánh được."
-            en[i] = f"The target is in '{target.unit}' but the data in '{ind.unit_en}': not comparable."
-        elif status == "no data":
-            vi[i], en[i] = "Chưa có số liệu cho chỉ tiêu này.", "No data for this indicator."
-        elif status == "insufficient samples":
-            n = int(row["n_samples"]) if pd.notna(row["n_samples"]) else 0
-            vi[i] = f"Chỉ có {n} phép đo tốc độ, cần ít nhất {min_tests} để đánh giá."
-            en[i] = f"Only {n} speed tests; at least {min_tests} are needed to judge."
-        elif status == "missed":
-            vi[i], en[i] = _missed_words(row, target, ind)
+    status = rows["status"]
+    if (status == "met").all():
+        return vi, en
+    no_data = status == "no data"
+    if no_data.any() and target.unit != ind.unit_vi:
+        vi[no_data] = f"Mục tiêu tính theo '{target.unit}', số liệu theo '{ind.unit_vi}': không so sánh được."
+        en[no_data] = f"The target is in '{target.unit}' but the data in '{ind.unit_en}': not comparable."
+    elif no_data.any():
+        vi[no_data], en[no_data] = "Chưa có số liệu cho chỉ tiêu này.", "No data for this indicator."
+    few = status == "insufficient samples"
+    if few.any():
+        n = rows.loc[few, "n_samples"].fillna(0).astype(int).astype(str)
+        vi[few] = "Chỉ có " + n + f" phép đo tốc độ, cần ít nhất {min_tests} để đánh giá."
+        en[few] = "Only " + n + f" speed tests; at least {min_tests} are needed to judge."
+    missed = status == "missed"
+    if not missed.any():
+        return vi, en
+    counted = missed & (rows["value_source"] == "computed") & (rows["denominator"] > 0)
+    if target.indicator in _LISTED:
+        _listed_words(rows[counted], target.indicator, vi, en)
+    elif target.indicator in _COUNTED:
+        need = (
+            float(target.values[0]) * rows.loc[counted, "denominator"] / 100.0
+            - rows.loc[counted, "numerator"]
+        )
+        count = np.maximum(1, np.ceil(need - 1e-9) + ((target.comparator == ">") & (need == np.floor(need))))
+        words_vi, words_en = _COUNTED[target.indicator]
+        text = count.astype(int).map("{:,}".format).astype(str)
+        vi[counted] = "Cần thêm " + text.str.replace(",", ".") + f" {words_vi}."
+        en[counted] = text + f" more {words_en} needed."
+    rest = missed & (vi == "")
+    gap = rows.loc[rest, "gap"].map("{:.1f}".format).astype(str)
+    if target.comparator in ("<", "<="):
+        vi[rest] = "Cần giảm " + gap.str.replace(".", ",") + f" {ind.unit_vi}."
+        en[rest] = "Needs to fall by " + gap + f" {ind.unit_en}."
+    else:
+        vi[rest] = "Còn thiếu " + gap.str.replace(".", ",") + f" {ind.unit_vi} so với mục tiêu."
+        en[rest] = gap + f" {ind.unit_en} short of the target."
     return vi, en
 
 
-def _missed_words(row: pd.Series, target: Target, ind) -> tuple[str, str]:
-    """What closing a missed row's gap means: in villages, places, sites or households when counted."""
-    gap = float(row["gap"])
-    if row["indicator"] in _COUNTED and row["value_source"] == "computed" and row["denominator"] > 0:
-        need = float(target.values[0]) * row["denominator"] / 100.0 - row["numerator"]
-        count = max(1, math.ceil(need - 1e-9) + (1 if target.comparator == ">" and need == int(need) else 0))
-        words_vi, words_en = _COUNTED[row["indicator"]]
-        names = ", ".join(str(n) for n in (row["detail"] or ())[:10])
-        missing = round(float(row["denominator"] - row["numerator"]))
-        if row["indicator"] in ("village_mobile_bb_coverage", "village_ftth_coverage", "public_free_wifi"):
-            more = "" if missing <= 10 else f" và {missing - 10} nơi khác"
-            more_en = "" if missing <= 10 else f" and {missing - 10} more"
-            return f"{missing} {words_vi}: {names}{more}.", f"{missing} {words_en}: {names}{more_en}."
-        return f"Cần thêm {count:,} {words_vi}.".replace(",", "."), f"{count:,} more {words_en} needed."
-    unit_vi, unit_en = ind.unit_vi, ind.unit_en
-    if target.comparator in ("<", "<="):
-        return f"Cần giảm {gap:.1f} {unit_vi}.", f"Needs to fall by {gap:.1f} {unit_en}."
-    return f"Còn thiếu {gap:.1f} {unit_vi} so với mục tiêu.", f"{gap:.1f} {unit_en} short of the target."
+def _listed_words(rows: pd.DataFrame, indicator: str, vi: pd.Series, en: pd.Series) -> None:
+    """Fill ``vi``/``en`` for missed rows that name what is missing: "3 thôn chưa ...: A, B, C"."""
+    if rows.empty:
+        return
+    missing = (rows["denominator"] - rows["numerator"]).round().astype(int)
+    names = rows["detail"].map(lambda items: ", ".join(str(n) for n in (items or ())[:10]))
+    more = (missing - 10).clip(lower=0)
+    tail_vi = np.where(more > 0, " và " + more.astype(str) + " nơi khác", "")
+    tail_en = np.where(more > 0, " and " + more.astype(str) + " more", "")
+    words_vi, words_en = _COUNTED[indicator]
+    vi[rows.index] = missing.astype(str) + f" {words_vi}: " + names + tail_vi + "."
+    en[rows.index] = missing.astype(str) + f" {words_en}: " + names + tail_en + "."
 
 
 def evaluate(
@@ -220,8 +245,8 @@ def evaluate(
     grid["difference"] = grid["reported"].astype(float) - grid["computed"].astype(float)
     min_tests = dataset.settings.indicators.min_speed_tests
     frames = []
-    for indicator, target in targets.items():
-        rows = grid[grid["indicator"] == indicator].copy()
+    for indicator, rows in grid.groupby("indicator", sort=False):
+        target = targets[indicator]
         judged = judge_many(rows["value"], target)
         rows["status"], rows["gap"] = judged["status"], judged["gap"]
         if target.unit != INDICATORS[indicator].unit_vi:
