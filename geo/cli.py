@@ -124,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``python -m geo`` with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["zones"]:  # weak-signal zones have their own parser (geo/zones_cli.py)
+        from geo.zones_cli import zones_main
+
+        return zones_main(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     try:

@@ -1,0 +1,15 @@
+"""Benchmark of reading, computing every indicator and evaluating a plan at province and national scale.
+
+Run from the repository root: ``python bench/bench_evaluate.py [--data DIR] [--scales province,national]``.
+It is the same as ``python -m geo bench``: one JSON line per figure (see geo/bench.py).
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from geo.cli import main  # noqa: E402  (the repository root must be importable first)
+
+if __name__ == "__main__":
+    sys.exit(main(["bench", *sys.argv[1:]]))
