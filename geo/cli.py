@@ -39,25 +39,86 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from geo.dataset import read_dataset
     from geo.evaluate import evaluate
     from geo.evaluate_io import write_evaluation
-    from geo.plans import load_plans
 
-    plans = load_plans()
-    if args.plan not in plans:
-        known = ", ".join(plans)
-        raise GeoError(
-            f"Không có kế hoạch '{args.plan}'. Có: {known}.", f"No plan '{args.plan}'. Known: {known}."
-        )
     dataset = read_dataset(args.dataset)
     errors = errors_in(dataset.problems)
     if errors:
         print("\n".join(p.text(args.lang) for p in errors), file=sys.stderr)
-    table = evaluate(dataset, plans[args.plan], args.year, level=args.level)
+    table = evaluate(dataset, _plan(args.plan), args.year, level=args.level)
     if args.out:
         print(write_evaluation(table, dataset, Path(args.out), level=args.level))
     else:
         label = "label_vi" if args.lang == "vi" else "label_en"
         shown = ["uid", "name", label, "value", "target_text", "status", "gap"]
         print(table[shown].to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    return 0
+
+
+def _plan(plan_id: str):
+    """The plan ``plan_id`` from data/plans, or a GeoError listing the known ids."""
+    from geo.plans import load_plans
+
+    plans = load_plans()
+    if plan_id not in plans:
+        known = ", ".join(plans)
+        raise GeoError(
+            f"Không có kế hoạch '{plan_id}'. Có: {known}.", f"No plan '{plan_id}'. Known: {known}."
+        )
+    return plans[plan_id]
+
+
+def _zones(store: str | None, dataset_folder: str):
+    """The live weak-signal zones of ``store`` (default: the dataset's own GeoPackage), or None."""
+    from geo.settings import ZONES_FILE_NAME
+    from geo.zones_store import open_store
+
+    path = store or str(Path(dataset_folder) / ZONES_FILE_NAME)
+    if store is None and not Path(path).exists():
+        return None
+    with open_store(path) as opened:
+        return opened.list()
+
+
+def _cmd_export_map(args: argparse.Namespace) -> int:
+    """Write a print-ready map (or, with --atlas, the commune atlas PDF)."""
+    from geo.aggregate import build_hierarchy
+    from geo.dataset import read_dataset
+    from geo.evaluate import evaluate
+    from geo.export import export_atlas, export_map
+    from geo.indicators import compute_indicators
+
+    plan = _plan(args.plan)
+    dataset = read_dataset(args.dataset)
+    computed, hierarchy = compute_indicators(dataset), build_hierarchy(dataset)
+
+    def at(level: str):
+        return evaluate(dataset, plan, args.year, level=level, computed=computed, hierarchy=hierarchy)
+
+    zones = _zones(args.zones, args.dataset)
+    layers = tuple(args.layers.split(",")) if args.layers else ("bts", "weak_zones")
+    if args.atlas:
+        evaluations = {"commune": at("commune"), "village": at("village")}
+        out = export_atlas(
+            dataset, evaluations, plan=plan, year=args.year, out=Path(args.out), indicator=args.indicator,
+            weak_zones=zones, layers=layers,
+        )  # fmt: skip
+    else:
+        level = "village" if args.unit else args.level
+        out = export_map(
+            dataset, at(level), plan=plan, year=args.year, indicator=args.indicator, out=Path(args.out),
+            unit=args.unit, paper=args.paper, orientation=args.orientation, dpi=args.dpi, layers=layers,
+            weak_zones=zones, lang=args.lang,
+        )  # fmt: skip
+    print(out)
+    return 0
+
+
+def _cmd_export_annex(args: argparse.Namespace) -> int:
+    """Write the annex table (XLSX, or DOCX for the territory) in the plans' layout."""
+    from geo.dataset import read_dataset
+    from geo.export import export_annex
+
+    print(export_annex(read_dataset(args.dataset), _plan(args.plan), out=Path(args.out), year=args.year))
     return 0
 
 
@@ -107,6 +168,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--out", help="FILE.csv, .xlsx or .geojson")
     evaluate.set_defaults(func=_cmd_evaluate)
+
+    export_map = sub.add_parser("export-map", help="xuất bản đồ in / print-ready map or atlas")
+    export_map.add_argument("dataset", nargs="?", default=str(DEMO_DIR))
+    export_map.add_argument("--plan", required=True)
+    export_map.add_argument("--year", type=int, required=True)
+    export_map.add_argument(
+        "--indicator", help="mã chỉ tiêu / indicator id (atlas: default village coverage)"
+    )
+    export_map.add_argument("--unit", help="mã xã: bản đồ các thôn của xã / commune uid: map its villages")
+    export_map.add_argument("--level", choices=["district", "commune", "village"], default="commune")
+    export_map.add_argument("--paper", choices=["A4", "A3"], default="A4")
+    export_map.add_argument("--orientation", choices=["landscape", "portrait"], default="landscape")
+    export_map.add_argument("--dpi", type=int, default=300)
+    export_map.add_argument(
+        "--layers", help="coverage_4g,ftth,wifi,bts,weak_zones (mặc định / default bts,weak_zones)"
+    )
+    export_map.add_argument("--zones", help="kho vùng lõm sóng / zone store (default: the dataset's own)")
+    export_map.add_argument("--atlas", action="store_true", help="tập bản đồ các xã (PDF) / commune atlas")
+    export_map.add_argument("--out", required=True, help="FILE.png, .pdf or .svg")
+    export_map.set_defaults(func=_cmd_export_map)
+
+    annex = sub.add_parser("export-annex", help="xuất phụ lục chỉ tiêu / annex table (XLSX, DOCX)")
+    annex.add_argument("dataset", nargs="?", default=str(DEMO_DIR))
+    annex.add_argument("--plan", required=True)
+    annex.add_argument("--year", type=int, help="năm hiện trạng / current year (default: latest target year)")
+    annex.add_argument("--out", required=True, help="FILE.xlsx or .docx")
+    annex.set_defaults(func=_cmd_export_annex)
 
     demo = sub.add_parser("demo", help="tạo bộ dữ liệu mẫu / write the demo dataset")
     demo.add_argument("--scale", choices=["village", "province", "national"], default="village")

@@ -293,7 +293,7 @@ def unit_geometries(dataset: Dataset, level: str) -> gpd.GeoDataFrame:
     """
     if level == TERRITORY:
         top = dataset.layers[dataset.unit_levels()[0]]
-        outline = top.geometry.union_all(method="coverage") if len(top) else None
+        outline = top.geometry.union_all() if len(top) else None
         return gpd.GeoDataFrame(
             {"uid": [TERRITORY], "name": [dataset.name], "code": [None], "parent_uid": [None]},
             geometry=[outline],

@@ -15,6 +15,7 @@ __all__ = [
     "ROOT",
     "DEMO_DIR",
     "PLANS_DIR",
+    "ZONES_FILE_NAME",
     "STORAGE_CRS",
     "DEFAULT_METRIC_CRS",
     "VIETNAM_BOUNDS",
@@ -31,6 +32,9 @@ __all__ = [
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "data" / "demo"
 PLANS_DIR = ROOT / "data" / "plans"
+
+#: File name of a dataset's weak-signal zone store (a GeoPackage beside its data files).
+ZONES_FILE_NAME = "vung_lom_song.gpkg"
 
 #: Everything is stored in lon/lat WGS 84.
 STORAGE_CRS = "EPSG:4326"

@@ -1,0 +1,119 @@
+"""The one style shared by the interactive map and the printed map: status colours, labels, line widths.
+
+Colours follow the Okabe–Ito colour-blind-safe palette; "no data" is a hatched grey so that
+missing data never looks like "missed".
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "STATUS_COLOURS",
+    "STATUS_LABELS",
+    "BOUNDARY",
+    "status_label",
+    "STATUS_HATCHES",
+    "STATUS_TINTS",
+    "STATUS_TEXT_COLOURS",
+    "LAYER_STYLES",
+    "LAYER_LABELS",
+    "layer_label",
+]
+
+#: Fill colour per evaluation status (hex).
+STATUS_COLOURS = {
+    "met": "#009E73",
+    "missed": "#D55E00",
+    "no data": "#BBBBBB",
+    "insufficient samples": "#E69F00",
+}
+#: Legend label per status, by language.
+STATUS_LABELS = {
+    "vi": {
+        "met": "Đạt",
+        "missed": "Chưa đạt",
+        "no data": "Không có dữ liệu",
+        "insufficient samples": "Không đủ mẫu",
+    },
+    "en": {
+        "met": "Met",
+        "missed": "Missed",
+        "no data": "No data",
+        "insufficient samples": "Insufficient samples",
+    },
+}
+#: Unit boundary line style.
+BOUNDARY = {"color": "#333333", "weight": 1.2, "fill_opacity": 0.55}
+#: Outline dash pattern (Leaflet ``dashArray``) of units with no data, so they never read as "missed".
+NO_DATA_DASH = "4 4"
+#: Sequential colours for "colour by value" (viridis, 5 classes, low → high; colour-blind safe).
+VALUE_COLOURS = ("#440154", "#3B528B", "#21918C", "#5EC962", "#FDE725")
+#: Outline of a village that makes its commune miss its target (no fill, thick).
+MISSING_VILLAGE = {"color": "#000000", "weight": 3.0, "dash": "6 3"}
+#: Coverage area of 5G (4G uses ``LAYER_STYLES["coverage_4g"]``): Paul Tol's wine, unlike any status colour.
+COVERAGE_5G = {"color": "#882255", "fill_opacity": 0.15, "weight": 0.8, "dash": "2 2"}
+#: Coverage area outline per operator (``geo.settings.OPERATORS``), when drawn per operator.
+OPERATOR_COLOURS = {
+    "Viettel": "#0072B2",
+    "VNPT": "#E69F00",
+    "MobiFone": "#009E73",
+    "Vietnamobile": "#CC79A7",
+    "other": "#777777",
+}
+#: Public places on the web map: with a free Wi-Fi point nearby (counts as met) or without (missed).
+PLACE_COLOURS = {"wifi": STATUS_COLOURS["met"], "no_wifi": STATUS_COLOURS["missed"]}
+
+
+def status_label(status: str, lang: str = "vi") -> str:
+    """Return the planner-facing label of ``status`` in ``lang`` (``"vi"`` or ``"en"``)."""
+    return STATUS_LABELS[lang].get(status, status)
+
+
+#: Hatch pattern per status (matplotlib hatch syntax; the web map draws the same diagonal lines).
+STATUS_HATCHES = {"no data": "///"}
+#: Light tint per status, for table cells that carry text (annex target columns).
+STATUS_TINTS = {
+    "met": "#CCECE3",
+    "missed": "#F7DCCB",
+    "no data": "#EEEEEE",
+    "insufficient samples": "#FAECCC",
+}
+#: Text colour that stays readable on each status fill.
+STATUS_TEXT_COLOURS = {
+    "met": "#FFFFFF",
+    "missed": "#FFFFFF",
+    "no data": "#000000",
+    "insufficient samples": "#000000",
+}
+#: Overlay layers: colour, marker and line style shared by the web map and the printed map.
+LAYER_STYLES = {
+    "coverage_4g": {"color": "#0072B2", "fill_opacity": 0.12, "weight": 0.8, "dash": "4 2"},
+    "bts_shared": {"color": "#000000", "marker": "^", "fill": True, "size": 6},
+    "bts_single": {"color": "#000000", "marker": "^", "fill": False, "size": 6},
+    "ftth": {"color": "#56B4E9", "marker": "s", "fill": True, "size": 4},
+    "wifi": {"color": "#CC79A7", "marker": "o", "fill": True, "size": 4},
+    "weak_zones": {"color": "#C00000", "fill_opacity": 0.0, "weight": 1.4, "hatch": "xx"},
+}
+#: Legend label per overlay layer, by language.
+LAYER_LABELS = {
+    "vi": {
+        "coverage_4g": "Vùng phủ sóng 4G",
+        "bts_shared": "Trạm BTS dùng chung (≥ 2 nhà mạng)",
+        "bts_single": "Trạm BTS một nhà mạng",
+        "ftth": "Thôn có cáp quang FTTH",
+        "wifi": "Điểm Wi-Fi miễn phí",
+        "weak_zones": "Vùng lõm sóng",
+    },
+    "en": {
+        "coverage_4g": "4G coverage",
+        "bts_shared": "Shared BTS site (2+ operators)",
+        "bts_single": "Single-operator BTS site",
+        "ftth": "Village with FTTH",
+        "wifi": "Free Wi-Fi point",
+        "weak_zones": "Weak-signal zone",
+    },
+}
+
+
+def layer_label(layer: str, lang: str = "vi") -> str:
+    """Return the legend label of overlay ``layer`` (a key of :data:`LAYER_STYLES`) in ``lang``."""
+    return LAYER_LABELS[lang].get(layer, layer)

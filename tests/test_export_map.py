@@ -1,0 +1,295 @@
+"""Print-ready maps: paper size and dpi, Vietnamese text and embedded fonts, statuses, labels.
+
+The builders here (``tiny_dataset``, ``tiny_plan``, ``tiny_evaluation``) are shared by the
+atlas and annex tests: two communes of two villages each near 103°E 22°N, two BTS sites (one
+shared), and an evaluation written by hand following geo.evaluate's columns.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
+from shapely.geometry import Point, box
+
+from geo.errors import GeoError
+from geo.evaluate import COLUMNS
+from geo.export_draw import add_scale_bar, place_labels, status_units
+from geo.export_map import export_map
+from geo.indicator_catalogue import INDICATORS
+from geo.model import Dataset
+from geo.plans import Period, Plan, Target, Territory
+from geo.settings import DEMO_DIR
+
+MADE_ON = date(2026, 11, 23)
+NAME = "Xã Thử Nghiệm Đông Hà"
+VILLAGE_COVERAGE = "village_mobile_bb_coverage"
+
+
+def tiny_dataset(folder: Path) -> Dataset:
+    """Two communes (90001 west, 90002 east), each split into two villages, two BTS sites, one Wi-Fi."""
+    communes = gpd.GeoDataFrame(
+        {"uid": ["90001", "90002"], "code": ["90001", "90002"], "name": ["Xã Thử Một", "Xã Thử Hai"],
+         "parent_uid": [None, None]},
+        geometry=[box(103.00, 22.00, 103.05, 22.05), box(103.05, 22.00, 103.10, 22.05)], crs=4326,
+    )  # fmt: skip
+    villages = gpd.GeoDataFrame(
+        {"uid": ["90001/nalech", "90001/huoilong", "90002/tdp1", "90002/tdp2"],
+         "name": ["Bản Nà Lếch", "Bản Huổi Lóng", "Tổ dân phố 1", "Tổ dân phố 2"],
+         "parent_uid": ["90001", "90001", "90002", "90002"], "ftth": [True, False, True, None]},
+        geometry=[box(103.00, 22.00, 103.025, 22.05), box(103.025, 22.00, 103.05, 22.05),
+                  box(103.05, 22.00, 103.10, 22.025), box(103.05, 22.025, 103.10, 22.05)], crs=4326,
+    )  # fmt: skip
+    sites = gpd.GeoDataFrame(
+        {"operators": ["Viettel;VNPT", "MobiFone"], "technologies": ["4G", "4G"]},
+        geometry=[Point(103.02, 22.02), Point(103.07, 22.03)],
+        crs=4326,
+    )
+    wifi = gpd.GeoDataFrame({"name": ["UBND xã"], "free": [True]}, geometry=[Point(103.06, 22.01)], crs=4326)
+    layers = {"communes": communes, "villages": villages, "bts_sites": sites, "wifi_points": wifi}
+    return Dataset(name=NAME, folder=str(folder), layers=layers)
+
+
+def tiny_plan() -> Plan:
+    """A plan with a 2023 baseline, targets for 2024 and 2025, in annex groups I and III."""
+    targets = (
+        Target(VILLAGE_COVERAGE, 2023, "==", (50.0,), "%", kind="baseline"),
+        Target(VILLAGE_COVERAGE, 2024, ">=", (80.0,), "%"),
+        Target(VILLAGE_COVERAGE, 2025, ">=", (100.0,), "%"),
+        Target("bts_site_sharing", 2025, "between", (25.0, 30.0), "%"),
+        Target("mobile_speed", 2025, ">=", (50.0,), "Mbit/s"),
+        Target("bank_account_15plus", 2025, ">", (60.0,), "%"),
+        Target("ai_blockchain_iot", 2025, "==", (True,), "có/không"),
+    )
+    return Plan(
+        id="thu-nghiem-2024",
+        title="Kế hoạch phát triển hạ tầng số xã Thử Nghiệm đến năm 2025",
+        territory=Territory("xã Thử Nghiệm", "commune", "Điện Biên"),
+        period=Period(2024, 2025),
+        targets=targets,
+    )
+
+
+def _frame(
+    level: str, rows: list[tuple[str, str, str | None, str, float, str, str]], year: int
+) -> pd.DataFrame:
+    """Evaluation rows (uid, name, parent_uid, indicator, value, target_text, status) with every column."""
+    df = pd.DataFrame(
+        rows, columns=["uid", "name", "parent_uid", "indicator", "value", "target_text", "status"]
+    )
+    df["level"], df["target_year"], df["code"] = level, year, df["uid"]
+    df["label_vi"] = df["indicator"].map(lambda i: INDICATORS[i].label_vi)
+    df["label_en"] = df["indicator"].map(lambda i: INDICATORS[i].label_en)
+    df["unit"] = df["indicator"].map(lambda i: INDICATORS[i].unit_vi)
+    df["closing_vi"] = np.where(df["status"] == "missed", "Còn thiếu 1.5 % so với mục tiêu.", "")
+    for column in COLUMNS:
+        if column not in df:
+            df[column] = np.nan
+    return df[COLUMNS]
+
+
+def tiny_evaluation(year: int = 2025) -> dict[str, pd.DataFrame]:
+    """Hand-written evaluation by level for ``year`` (2024: only village coverage, target ≥ 80)."""
+    nan = float("nan")
+    if year == 2024:
+        territory = [("territory", NAME, None, VILLAGE_COVERAGE, 75.0, "≥ 80", "missed")]
+        communes = [
+            ("90001", "Xã Thử Một", None, VILLAGE_COVERAGE, 100.0, "≥ 80", "met"),
+            ("90002", "Xã Thử Hai", None, VILLAGE_COVERAGE, 50.0, "≥ 80", "missed"),
+        ]
+        return {
+            "territory": _frame("territory", territory, 2024),
+            "commune": _frame("commune", communes, 2024),
+        }
+    territory = [
+        ("territory", NAME, None, "mobile_speed", 43.6, "≥ 50", "missed"),
+        ("territory", NAME, None, VILLAGE_COVERAGE, 75.0, "≥ 100", "missed"),
+        ("territory", NAME, None, "bts_site_sharing", 50.0, "25–30", "missed"),
+        ("territory", NAME, None, "bank_account_15plus", 74.6, "> 60", "met"),
+        ("territory", NAME, None, "ai_blockchain_iot", nan, "Có", "no data"),
+    ]
+    communes = [
+        ("90001", "Xã Thử Một", None, VILLAGE_COVERAGE, 100.0, "≥ 100", "met"),
+        ("90001", "Xã Thử Một", None, "mobile_speed", 51.2, "≥ 50", "met"),
+        ("90002", "Xã Thử Hai", None, VILLAGE_COVERAGE, 50.0, "≥ 100", "missed"),
+        ("90002", "Xã Thử Hai", None, "mobile_speed", 12.0, "≥ 50", "insufficient samples"),
+    ]
+    villages = [  # Tổ dân phố 2 has no row: it must show as "no data"
+        ("90001/nalech", "Bản Nà Lếch", "90001", VILLAGE_COVERAGE, 100.0, "≥ 100", "met"),
+        ("90001/huoilong", "Bản Huổi Lóng", "90001", VILLAGE_COVERAGE, 0.0, "≥ 100", "missed"),
+        ("90002/tdp1", "Tổ dân phố 1", "90002", VILLAGE_COVERAGE, 100.0, "≥ 100", "met"),
+    ]
+    return {
+        "territory": _frame("territory", territory, 2025),
+        "commune": _frame("commune", communes, 2025),
+        "village": _frame("village", villages, 2025),
+    }
+
+
+def pdf_text(path: Path) -> list[str]:
+    """The text of each page of a PDF (NFC), or skip when pypdf is not installed."""
+    pypdf = pytest.importorskip("pypdf")
+    return [unicodedata.normalize("NFC", page.extract_text()) for page in pypdf.PdfReader(path).pages]
+
+
+def embedded_fonts(path: Path) -> dict[str, bool]:
+    """Base font name → whether its file is embedded, over every page of a PDF."""
+    pypdf = pytest.importorskip("pypdf")
+    fonts: dict[str, bool] = {}
+    for page in pypdf.PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = target.get("/FontDescriptor")
+            embedded = descriptor is not None and any(
+                key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+            fonts[str(font["/BaseFont"])] = embedded
+    return fonts
+
+
+def image_info(path: Path) -> tuple[tuple[int, int], tuple[float, float], int]:
+    """Size in pixels, dpi and number of distinct colours (on a 64 × 64 thumbnail) of a PNG."""
+    with Image.open(path) as image:
+        colours = len(image.convert("RGB").resize((64, 64)).getcolors(4096) or ())
+        return image.size, image.info["dpi"], colours
+
+
+def _export(tmp_path: Path, name: str, **options) -> Path:
+    evaluation = tiny_evaluation()
+    options.setdefault("indicator", VILLAGE_COVERAGE)
+    return export_map(
+        tiny_dataset(tmp_path), options.pop("evaluation", evaluation["village"]), plan=tiny_plan(), year=2025,
+        out=tmp_path / name, made_on=MADE_ON, **options,
+    )  # fmt: skip
+
+
+def test_png_has_the_paper_size_in_pixels_and_the_dpi(tmp_path):
+    size, dpi, colours = image_info(_export(tmp_path, "a4.png", dpi=100))
+    assert size == (1169, 827)  # 297 × 210 mm at 100 dpi, rounded
+    assert dpi == pytest.approx((100, 100), abs=0.01)
+    assert colours > 5
+    size, dpi, _ = image_info(_export(tmp_path, "a3.png", paper="A3", orientation="portrait", dpi=50))
+    assert size == (585, 827)  # 297 × 420 mm at 50 dpi
+    assert dpi == pytest.approx((50, 50), abs=0.05)  # PNG stores whole pixels per metre
+
+
+def test_png_pixels_are_rounded_not_truncated(tmp_path):
+    # 297 mm at 150 dpi is 1753.9 px: a planner's A4 at 150 dpi is 1754 × 1240 (at 300 dpi, 3508 × 2480)
+    assert image_info(_export(tmp_path, "a4_150.png", dpi=150))[0] == (1754, 1240)
+
+
+def test_pdf_has_vietnamese_title_legend_and_source_with_embedded_font_and_is_reproducible(tmp_path):
+    path = _export(tmp_path, "map.pdf", layers=("bts", "wifi", "ftth"))
+    assert _export(tmp_path, "again.pdf", layers=("bts", "wifi", "ftth")).read_bytes() == path.read_bytes()
+    text = pdf_text(path)[0]
+    assert "Tỷ lệ thôn (bản, tổ dân phố) được phủ sóng di động băng rộng" in text.replace("\n", " ")
+    for label in (
+        "Đạt (2)",
+        "Chưa đạt (1)",
+        "Không có dữ liệu (1)",
+        "Trạm BTS dùng chung",
+        "Điểm Wi-Fi miễn phí",
+    ):
+        assert label in text
+    assert "Nguồn: Xã Thử Nghiệm Đông Hà; kế hoạch thu-nghiem-2024" in text
+    assert "Lập ngày 23/11/2026" in text
+    assert "Bản Huổi Lóng" in text  # village labels, with tone marks
+    fonts = embedded_fonts(path)
+    assert fonts and all(fonts.values())
+    assert any("DejaVuSans" in name for name in fonts)
+
+
+def test_svg_draws_text_as_paths_and_carries_the_date(tmp_path):
+    svg = _export(tmp_path, "map.svg", orientation="portrait").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert "<text" not in svg  # glyphs are paths: diacritics look the same without the font
+    assert "2026-11-23" in svg
+
+
+def test_unit_map_shows_the_communes_villages_and_no_data_for_missing_rows(tmp_path):
+    units = status_units(
+        tiny_dataset(tmp_path), tiny_evaluation()["village"], indicator=VILLAGE_COVERAGE, unit="90002"
+    )
+    assert dict(zip(units["name"], units["status"], strict=True)) == {
+        "Tổ dân phố 1": "met",
+        "Tổ dân phố 2": "no data",
+    }
+    path = _export(tmp_path, "unit.pdf", unit="90002", orientation="portrait")
+    text = pdf_text(path)[0]
+    assert "Xã Thử Hai, Xã Thử Nghiệm Đông Hà" in text.replace("\n", " ")
+    assert "Vị trí trong địa bàn" in text
+    assert "Bản Nà Lếch" not in text  # villages of the other commune are not drawn
+
+
+def test_commune_level_map_draws_every_commune(tmp_path):
+    units = status_units(tiny_dataset(tmp_path), tiny_evaluation()["commune"], indicator="mobile_speed")
+    assert dict(zip(units["uid"], units["status"], strict=True)) == {
+        "90001": "met",
+        "90002": "insufficient samples",
+    }
+
+
+def test_unknown_indicator_unit_layer_or_format_is_refused_in_both_languages(tmp_path):
+    with pytest.raises(GeoError, match="không có chỉ tiêu 'fixed_speed'") as err:
+        _export(tmp_path, "x.png", indicator="fixed_speed")
+    assert "village_mobile_bb_coverage" in err.value.en
+    with pytest.raises(GeoError, match="Không có đơn vị mã '99999'"):
+        _export(tmp_path, "x.png", unit="99999")
+    with pytest.raises(GeoError, match="Lớp bản đồ không có: roads"):
+        _export(tmp_path, "x.png", layers=("roads",))
+    with pytest.raises(GeoError, match=r"dùng \.png, \.pdf hoặc \.svg"):
+        _export(tmp_path, "x.jpg")
+
+
+def test_labels_that_would_collide_are_dropped():
+    fig = Figure(figsize=(4, 4))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set(xlim=(0, 1000), ylim=(0, 1000), aspect="equal")
+    near = gpd.GeoDataFrame(
+        {"name": ["Bản Phiêng Luông", "Bản Phiêng Lơi", "Bản Xa", "Bản Nhỏ Quá Không Vừa Nhãn"]},
+        geometry=[
+            box(300, 400, 600, 600),
+            box(320, 380, 620, 580),
+            box(0, 0, 300, 200),
+            box(800, 800, 810, 810),
+        ],
+    )
+    assert place_labels(ax, near, fontsize=8) == 2
+    placed = [t.get_text() for t in ax.texts if not t.get_path_effects()]  # not the halos
+    assert "Bản Xa" in placed and len(set(placed) & {"Bản Phiêng Luông", "Bản Phiêng Lơi"}) == 1
+    assert "Bản Nhỏ Quá Không Vừa Nhãn" not in placed  # far wider than its 10 m unit
+
+
+def test_scale_bar_is_a_round_fifth_of_the_map_width():
+    ax = Figure().add_axes((0, 0, 1, 1))
+    ax.set(xlim=(0, 12_000), ylim=(0, 8_000))
+    assert add_scale_bar(ax) == 2000.0
+    ax.set(xlim=(0, 3_000))
+    assert add_scale_bar(ax) == 500.0
+
+
+@pytest.mark.skipif(not (DEMO_DIR / "dataset.yaml").exists(), reason="data/demo not generated")
+def test_demo_map_with_every_overlay(tmp_path):
+    from geo.dataset import read_dataset
+    from geo.evaluate import evaluate
+    from geo.plans import load_plans
+
+    dataset = read_dataset(DEMO_DIR)
+    plan = load_plans()["muong-lay-2023"]
+    evaluation = evaluate(dataset, plan, 2025, level="village")
+    path = export_map(
+        dataset, evaluation, plan=plan, year=2025, indicator=VILLAGE_COVERAGE, out=tmp_path / "demo.png",
+        layers=("bts", "wifi", "ftth", "coverage_4g"), made_on=MADE_ON, dpi=100,
+    )  # fmt: skip
+    size, _, colours = image_info(path)
+    assert size == (1169, 827)
+    assert colours > 10  # a real map, not a blank page
