@@ -12,6 +12,7 @@ territory, then one sheet per commune; a summary under each table counts the sta
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -282,6 +283,7 @@ def _write_sheet(ws: Worksheet, table: AnnexTable, plan: Plan, dataset: Dataset,
               *([11] * len(table.target_years)), 12, 15, 45]  # fmt: skip
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
+    _fit_row_heights(ws, widths, last_row=r - 1)
     ws.freeze_panes = ws.cell(_FIRST_BODY_ROW, 3)
     ws.print_title_rows = f"{top}:{sub}"
     ws.print_area = f"A1:{last}{r + 8}"
@@ -291,6 +293,24 @@ def _write_sheet(ws: Worksheet, table: AnnexTable, plan: Plan, dataset: Dataset,
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.print_options.horizontalCentered = True
+
+
+def _fit_row_heights(ws: Worksheet, widths: list[int], *, last_row: int) -> None:
+    """Set each row's height to fit its wrapped text (Excel and LibreOffice do not grow set rows).
+
+    A column ``width`` holds about ``width`` characters of 11-pt text per line; a title row
+    merged across the sheet holds the sum of all widths.
+    """
+    total = sum(widths)
+    for row in ws.iter_rows(min_row=1, max_row=last_row):
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or cell.column > len(widths):
+                continue
+            merged = cell.row < _HEADER_ROWS[0]
+            per_line = max(1, (total if merged else widths[cell.column - 1]) - 1)
+            lines = max(lines, *(math.ceil(max(len(part), 1) / per_line) for part in cell.value.split("\n")))
+        ws.row_dimensions[row[0].row].height = 15 * lines + 3
 
 
 def _row_cells(item: AnnexRow, with_baseline: bool) -> list:
