@@ -1,0 +1,149 @@
+"""Shared by both pages: offline assets, language and dataset choice, and the cached loaders.
+
+Loaders are keyed by plain values (folder, a stamp of its manifest, plan id, year, level), never by
+a GeoDataFrame; datasets, evaluations, geometries and built maps are kept with ``st.cache_resource``
+(read-only, not pickled).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo.coverage import coverage_areas
+from geo.dataset import read_dataset
+from geo.errors import GeoError, ZoneStoreError
+from geo.evaluate import evaluate, unit_geometries
+from geo.i18n import LANGUAGES, t
+from geo.manifest import MANIFEST_NAME
+from geo.model import Dataset
+from geo.plans import Plan, load_plans
+from geo.settings import DEMO_DIR, ZONES_FILE_NAME
+from geo.upload import saved_datasets
+from layers.offline import STATIC_FILES
+from pages.map_build import MapRequest, MapSources, build_map
+
+__all__ = [
+    "install_static",
+    "language",
+    "dataset_choice",
+    "dataset_stamp",
+    "load_dataset",
+    "plans",
+    "evaluation",
+    "geometries",
+    "map_sources",
+    "cached_map",
+]
+
+log = logging.getLogger(__name__)
+
+
+def install_static(root: Path) -> None:
+    """Copy Leaflet's files from the installed ``xstatic-leaflet`` package into ``root/static`` (served as
+    ``/app/static``) unless an identical-size copy is already there."""
+    for (package, source), target in STATIC_FILES.items():
+        src = Path(importlib.import_module(package).BASE_DIR) / source
+        dst = root / "static" / target
+        if not dst.exists() or dst.stat().st_size != src.stat().st_size:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+
+
+def language() -> str:
+    """Show the language switch (Tiếng Việt first) and return ``"vi"`` or ``"en"``."""
+    names = {"vi": "Tiếng Việt", "en": "English"}
+    return st.sidebar.radio(
+        "Ngôn ngữ / Language", LANGUAGES, format_func=names.get, key="lang", horizontal=True
+    )
+
+
+def dataset_stamp(folder: str) -> float:
+    """Return a stamp that changes when the dataset is saved again (manifest or folder modification time)."""
+    path = Path(folder)
+    manifest = path / MANIFEST_NAME
+    return (manifest if manifest.exists() else path).stat().st_mtime
+
+
+def dataset_choice(lang: str) -> str:
+    """Show the dataset select box (the demo, then saved datasets) and return the chosen folder."""
+    options = {str(DEMO_DIR): t("dataset_demo", lang)} | {
+        str(p): name for name, p in saved_datasets().items()
+    }
+    if st.session_state.get("dataset") not in options:
+        st.session_state["dataset"] = str(DEMO_DIR)
+    return st.sidebar.selectbox(t("dataset", lang), list(options), format_func=options.get, key="dataset")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_dataset(folder: str, stamp: float) -> Dataset:
+    """Read the dataset in ``folder`` (``stamp`` from :func:`dataset_stamp` invalidates the cache)."""
+    return read_dataset(folder)
+
+
+@st.cache_resource(show_spinner=False)
+def plans() -> dict[str, Plan]:
+    """Return the plans in ``data/plans`` by id."""
+    return load_plans()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def evaluation(folder: str, stamp: float, plan_id: str, year: int, level: str) -> pd.DataFrame:
+    """Return ``geo.evaluate.evaluate`` of the dataset for the plan, year and level (cached)."""
+    return evaluate(load_dataset(folder, stamp), plans()[plan_id], year, level=level)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def geometries(folder: str, stamp: float, level: str) -> gpd.GeoDataFrame:
+    """Return the dataset's unit polygons at ``level`` (cached)."""
+    return unit_geometries(load_dataset(folder, stamp), level)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _coverage(folder: str, stamp: float, tech: str, per_operator: bool) -> gpd.GeoDataFrame:
+    return coverage_areas(load_dataset(folder, stamp), tech, per_operator=per_operator)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _zones(folder: str, stamp: float) -> gpd.GeoDataFrame | None:
+    path = Path(folder) / ZONES_FILE_NAME
+    if not path.exists():
+        return None
+    from geo.zones_store import open_store
+
+    try:
+        store = open_store(path)
+        try:
+            return store.list()
+        finally:
+            store.close()
+    except (ZoneStoreError, GeoError) as exc:
+        log.warning("weak-signal zones not shown: %s", exc)
+        return None
+
+
+def map_sources(folder: str, stamp: float, plan_id: str, year: int) -> MapSources:
+    """Return the cached inputs :func:`pages.map_build.build_map` asks for."""
+    return MapSources(
+        evaluation=lambda level: evaluation(folder, stamp, plan_id, year, level),
+        geometries=lambda level: geometries(folder, stamp, level),
+        coverage=lambda tech, per_operator: _coverage(folder, stamp, tech, per_operator),
+        zones=lambda: _zones(folder, stamp),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_map(request: MapRequest, stamp: float):
+    """Return the folium map for ``request`` (one per dataset, plan, year, level, indicator, layers, ...).
+
+    Shared by every session: never render it directly, render a ``copy.deepcopy`` of it."""
+    sources = map_sources(request.folder, stamp, request.plan_id, request.year)
+    return build_map(
+        request, dataset=load_dataset(request.folder, stamp), plan=plans()[request.plan_id], sources=sources
+    )

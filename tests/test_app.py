@@ -1,0 +1,160 @@
+"""The page wiring in ``streamlit.testing.v1.AppTest``: every sidebar choice, both languages, the
+missing-targets table and the territory summary, uploads of good and broken files. The map component
+itself is opaque here: its content is tested on the built HTML (test_app_map.py) and in a browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+from streamlit.testing.v1 import AppTest
+
+from geo.dataset import read_dataset
+from geo.evaluate import evaluate
+from geo.i18n import STRINGS, t
+from geo.plans import load_plans
+from geo.upload import HOME_ENV
+from pages.map_data import missing_table
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv(HOME_ENV, str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def _run(at: AppTest | None = None) -> AppTest:
+    at = (at or AppTest.from_file(APP, default_timeout=120)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_both_languages_have_the_same_keys_and_vietnamese_diacritics():
+    assert set(STRINGS["vi"]) == set(STRINGS["en"])
+    assert t("level_village") == "Thôn / bản / tổ dân phố"
+    assert t("summary_met", "en", met=3, total=5) == "3/5 targets met"
+
+
+def test_the_page_opens_in_vietnamese_on_the_demo_with_its_plan():
+    at = _run()
+    assert at.title[0].value == "Bản đồ phủ sóng hạ tầng số — Thị xã Sông Nậm (dữ liệu mô phỏng)"
+    assert at.selectbox(key="plan").value == "muong-lay-2023"  # the demo lies in Điện Biên
+    assert at.selectbox(key="year").value == 2025
+    assert at.selectbox(key="level").value == "commune"
+    assert at.selectbox(key="indicator").value == "__all__"
+    assert [m.label for m in at.metric] == ["Đạt", "Chưa đạt", "Không có dữ liệu"]
+    assert at.subheader[-1].value == "Đơn vị chưa đạt chỉ tiêu"
+
+
+def test_the_missing_table_lists_missed_units_largest_gap_first():
+    at = _run()
+    at.selectbox(key="indicator").set_value("village_ftth_coverage")
+    _run(at)
+    shown = at.dataframe[-1].value
+    expected = missing_table(
+        evaluate(read_dataset(), load_plans()["muong-lay-2023"], 2025, level="commune"),
+        "village_ftth_coverage",
+    )
+    assert list(shown["Đơn vị"]) == list(expected["name"])
+    assert list(shown["Còn thiếu"]) == sorted(shown["Còn thiếu"], reverse=True)
+    assert len(at.get("download_button")) == 2
+
+
+def test_english_switch_translates_the_page():
+    at = _run()
+    at.radio(key="lang").set_value("en")
+    _run(at)
+    assert at.title[0].value.startswith("Digital infrastructure coverage map — ")
+    assert at.selectbox(key="level").label == "Unit level"
+    assert [m.label for m in at.metric] == ["Met", "Missed", "No data"]
+
+
+def test_every_sidebar_choice_redraws_without_error():
+    at = _run()
+    for plan in ("quang-trung-2023", "ha-nam-2023", "muong-lay-2023"):
+        at.selectbox(key="plan").set_value(plan)
+        _run(at)
+    at.selectbox(key="year").set_value(2030)
+    _run(at)
+    at.selectbox(key="indicator").set_value("mobile_speed")
+    _run(at)
+    at.radio(key="colour_by").set_value("value")
+    for key in ("4g", "5g", "ftth", "speed", "zones", "places", "wifi"):
+        at.checkbox(key=f"layer_{key}").check()
+    _run(at)
+    at.checkbox(key="per_operator").check()
+    _run(at)
+    for level in ("village", "district", "territory"):
+        at.selectbox(key="level").set_value(level)
+        _run(at)
+        assert at.selectbox(key="level").value == level
+    at.selectbox(key="level").set_value("village")
+    _run(at)
+    communes = at.selectbox(key="area_commune").options
+    assert communes[0] == "Toàn bộ" and len(communes) == 1 + 7  # "all" and the demo's seven communes
+    at.selectbox(key="area_commune").select_index(1)
+    _run(at)
+    assert at.selectbox(key="area_commune").value == "99002"  # Phường Na Phát sorts first by name
+
+
+def _communes_geojson() -> bytes:
+    gdf = gpd.GeoDataFrame(
+        {"Tên xã": ["Xã Nà Hỳ", "Xã Chà Cang"], "Mã xã": ["99101", "99102"]},
+        geometry=[box(103.10, 22.00, 103.15, 22.05), box(103.15, 22.00, 103.20, 22.05)],
+        crs="EPSG:4326",
+    )
+    return gdf.to_json().encode()
+
+
+def _upload_page() -> AppTest:
+    at = _run()
+    at.switch_page("pages/upload_view.py")
+    return _run(at)
+
+
+def test_upload_of_good_files_saves_a_dataset(home):
+    at = _upload_page()
+    at.file_uploader(key="uploads").upload("ranh_gioi_xa.geojson", _communes_geojson())
+    _run(at)
+    assert at.selectbox(key="role_0").value == "communes"
+    assert at.selectbox(key="col_0_name").value == "Tên xã"
+    at.text_input(key="upload_name").input("Huyện Nà Hỳ")
+    at.button(key="upload_go").click()
+    _run(at)
+    assert at.success[0].value.startswith("Đã lưu bộ dữ liệu 'Huyện Nà Hỳ'")
+    assert (home / "datasets" / "Huyện-Nà-Hỳ" / "dataset.yaml").exists()
+    _run(at)  # the next visit opens the saved dataset in the sidebar
+    assert at.selectbox(key="dataset").value == str(home / "datasets" / "Huyện-Nà-Hỳ")
+    at.switch_page("pages/map_view.py")
+    _run(at)  # boundaries only, no statistics: every unit "no data", and still no error
+    assert at.title[0].value == "Bản đồ phủ sóng hạ tầng số — Huyện Nà Hỳ" and not at.error
+
+
+def test_upload_of_a_broken_file_shows_the_problem_and_saves_nothing(home):
+    at = _upload_page()
+    at.file_uploader(key="uploads").upload("thon_ban.geojson", b'{"type": "FeatureCollection", ')
+    at.file_uploader(key="uploads").upload("tram_bts.csv", "Nhà mạng,Kinh độ,Vĩ độ\nViettel,0,0\n".encode())
+    _run(at)
+    assert any("thon_ban.geojson: không mở được" in e.value for e in at.error)
+    assert at.selectbox(key="role_1").value == "bts_sites"
+    at.text_input(key="upload_name").input("Hỏng")
+    at.button(key="upload_go").click()
+    _run(at)
+    assert at.error[-1].value == t("upload_failed")
+    assert any("tram_bts.csv" in m.value and "LỖI" in m.value for m in at.markdown)
+    assert not (home / "datasets" / "Hỏng").exists()
+
+
+def test_install_static_copies_leaflet_from_the_package(tmp_path):
+    import xstatic.pkg.leaflet
+
+    from pages.common import install_static
+
+    install_static(tmp_path)
+    copied = tmp_path / "static" / "leaflet" / "leaflet.js"
+    assert copied.read_bytes() == (Path(xstatic.pkg.leaflet.BASE_DIR) / "leaflet.js").read_bytes()
+    assert (tmp_path / "static" / "leaflet" / "images" / "layers.png").exists()
