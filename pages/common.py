@@ -16,11 +16,13 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from geo.aggregate import Hierarchy, build_hierarchy
 from geo.coverage import coverage_areas
 from geo.dataset import read_dataset
 from geo.errors import GeoError, ZoneStoreError
 from geo.evaluate import evaluate, unit_geometries
 from geo.i18n import LANGUAGES, t
+from geo.indicators import compute_indicators
 from geo.manifest import MANIFEST_NAME
 from geo.model import Dataset
 from geo.plans import Plan, load_plans
@@ -93,10 +95,19 @@ def plans() -> dict[str, Plan]:
     return load_plans()
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _computed(folder: str, stamp: float) -> tuple[pd.DataFrame, Hierarchy]:
+    """Every spatial indicator and the unit hierarchy of the dataset, computed once per dataset."""
+    dataset = load_dataset(folder, stamp)
+    return compute_indicators(dataset), build_hierarchy(dataset)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def evaluation(folder: str, stamp: float, plan_id: str, year: int, level: str) -> pd.DataFrame:
     """Return ``geo.evaluate.evaluate`` of the dataset for the plan, year and level (cached)."""
-    return evaluate(load_dataset(folder, stamp), plans()[plan_id], year, level=level)
+    computed, hierarchy = _computed(folder, stamp)
+    dataset = load_dataset(folder, stamp)
+    return evaluate(dataset, plans()[plan_id], year, level=level, computed=computed, hierarchy=hierarchy)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -33,6 +33,7 @@ from pages.map_data import (
     unit_at,
     view_for,
 )
+from pages.map_export import export_panel
 
 _MAP_HEIGHT = 620
 log = logging.getLogger(__name__)
@@ -262,6 +263,7 @@ def _body(lang: str, dataset, folder: str, stamp: float) -> None:
         _unit_panel(lang, rows, uid)
         _summary(lang, folder, stamp, request)
     _missing(lang, table)
+    export_panel(lang, dataset, rows, request, stamp)
 
 
 render()

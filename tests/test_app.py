@@ -158,3 +158,18 @@ def test_install_static_copies_leaflet_from_the_package(tmp_path):
     copied = tmp_path / "static" / "leaflet" / "leaflet.js"
     assert copied.read_bytes() == (Path(xstatic.pkg.leaflet.BASE_DIR) / "leaflet.js").read_bytes()
     assert (tmp_path / "static" / "leaflet" / "images" / "layers.png").exists()
+
+
+def test_export_this_map_offers_the_sheet_for_download():
+    at = _run()
+    at.selectbox(key="indicator").set_value("village_ftth_coverage")
+    at.selectbox(key="export_format").set_value("pdf")
+    _run(at)
+    shown = at.selectbox(key="export_indicator_village_ftth_coverage")
+    assert shown.value == "village_ftth_coverage"  # follows the map's choice
+    at.button(key="export_make").click()
+    _run(at)
+    name, data = at.session_state["export_file"]
+    assert name == "ban_do_village_ftth_coverage_2025.pdf"
+    assert data.startswith(b"%PDF")
+    assert len(at.get("download_button")) == 3

@@ -1,0 +1,84 @@
+"""The map page's "Export this map" panel: the current selection as a print-ready PNG, PDF or SVG."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from geo.errors import GeoError
+from geo.export import export_map
+from geo.i18n import t
+from geo.indicator_catalogue import INDICATORS
+from pages.common import map_sources, plans
+from pages.map_build import MapRequest
+from pages.map_data import ALL_TARGETS
+
+__all__ = ["export_panel"]
+
+#: Interactive layer keys → the printed map's overlays (geo.export_draw.OVERLAYS).
+_PRINTED = {"4g": "coverage_4g", "ftth": "ftth", "wifi": "wifi", "bts": "bts", "zones": "weak_zones"}
+_MIME = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml"}
+
+
+def _make(dataset, rows: pd.DataFrame, request: MapRequest, stamp: float, choice: dict) -> tuple[str, bytes]:
+    """Render the sheet into a temporary file and return (file name, bytes)."""
+    sources = map_sources(request.folder, stamp, request.plan_id, request.year)
+    unit = request.area if request.level == "village" else None
+    name = f"ban_do_{choice['indicator']}_{request.year}.{choice['format']}"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = export_map(
+            dataset,
+            rows,
+            plan=plans()[request.plan_id],
+            year=request.year,
+            indicator=choice["indicator"],
+            out=Path(tmp) / name,
+            unit=unit,
+            paper=choice["paper"],
+            orientation=choice["orientation"],
+            dpi=200,
+            layers=tuple(_PRINTED[k] for k in request.layers if k in _PRINTED),
+            weak_zones=sources.zones(),
+            lang=request.lang,
+        )
+        return name, out.read_bytes()
+
+
+def export_panel(lang: str, dataset, rows: pd.DataFrame, request: MapRequest, stamp: float) -> None:
+    """Paper, orientation, format and indicator choices, a button that makes the sheet, and its download."""
+    indicators = list(pd.unique(rows["indicator"]))
+    if not indicators:
+        return
+    with st.expander(t("export_title", lang)):
+        first, second, third, fourth = st.columns([1, 1, 1, 3])
+        paper = first.selectbox(t("export_paper", lang), ("A4", "A3"), key="export_paper")
+        orientation = second.selectbox(
+            t("export_orientation", lang),
+            ("landscape", "portrait"),
+            format_func=lambda o: t(f"export_{o}", lang),
+            key="export_orientation",
+        )
+        fmt = third.selectbox(t("export_format", lang), ("png", "pdf", "svg"), key="export_format")
+        default = request.indicator if request.indicator != ALL_TARGETS else indicators[0]
+        indicator = fourth.selectbox(
+            t("export_indicator", lang),
+            indicators,
+            index=indicators.index(default) if default in indicators else 0,
+            format_func=lambda i: INDICATORS[i].label(lang),
+            key=f"export_indicator_{request.indicator}",  # follows the map's indicator when that changes
+        )
+        choice = {"paper": paper, "orientation": orientation, "format": fmt, "indicator": indicator}
+        if st.button(t("export_make", lang), key="export_make"):
+            try:
+                st.session_state["export_file"] = _make(dataset, rows, request, stamp, choice)
+            except GeoError as exc:
+                st.error(t("export_failed", lang, message=str(exc) if lang == "vi" else exc.en))
+        made = st.session_state.get("export_file")
+        if made:
+            name, data = made
+            st.download_button(
+                t("export_download", lang, name=name), data, name, _MIME[name.rsplit(".", 1)[1]]
+            )
