@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 #: EPSG transformation VN-2000 → WGS 84 (2): the 7 parameters of QĐ 05/2007/QĐ-BTNMT.
 VN2000_TO_WGS84 = 6960
+_STORAGE = CRS.from_user_input(STORAGE_CRS)  # geometries already in it need no transformation
 
 #: VN-2000 TM-3 projected CRS (k = 0.9999, FE 500 000 m) by central meridian in degrees.
 TM3_EPSG_BY_MERIDIAN: dict[float, str] = {
@@ -210,6 +211,18 @@ def _transformer(wkt: str) -> Transformer:
     return Transformer.from_crs(source, STORAGE_CRS, always_xy=True)
 
 
+def _geometries_to_wgs84(geoms: np.ndarray, source: CRS) -> np.ndarray:
+    """A new 2D geometry array in EPSG:4326 (geometries already there are only made 2D)."""
+    if source == _STORAGE:
+        return shapely.force_2d(geoms) if shapely.has_z(geoms).any() else geoms.copy()
+    transformer = _transformer(source.to_wkt())
+
+    def _xy(coords: np.ndarray) -> np.ndarray:
+        return np.column_stack(transformer.transform(coords[:, 0], coords[:, 1]))
+
+    return shapely.transform(geoms, _xy)
+
+
 def to_wgs84(data: Any, crs: Any = None) -> Any:
     """Transform to EPSG:4326, pinning EPSG transformation 6960 for every VN-2000-based source CRS.
 
@@ -222,14 +235,9 @@ def to_wgs84(data: Any, crs: Any = None) -> Any:
         if source is None:
             raise DataError("Lớp dữ liệu không có hệ tọa độ.", "The layer has no CRS.")
         check_crs_code(source)
-        transformer = _transformer(CRS.from_user_input(source).to_wkt())
-
-        def _xy(coords: np.ndarray) -> np.ndarray:
-            return np.column_stack(transformer.transform(coords[:, 0], coords[:, 1]))
-
         name = data.geometry.name if isinstance(data, gpd.GeoDataFrame) else data.name
         geometry = gpd.GeoSeries(
-            shapely.transform(np.asarray(data.geometry.array), _xy),
+            _geometries_to_wgs84(np.asarray(data.geometry.array), CRS.from_user_input(source)),
             index=data.index,
             crs=STORAGE_CRS,
             name=name,

@@ -244,7 +244,8 @@ def _unmatched(table, rows, units, unit_side, reason, count, code, name, parent,
     """The unmatched rows with reasons (vi, en) and candidate units."""
     bad = reason.notna()
     out = table[bad].assign(source_row=rows.loc[bad, "source_row"].to_numpy(), reason=reason[bad].to_numpy())
-    labels = _unit_labels(units, name, code, parents).to_numpy()
+    some = bool(bad.any())  # labels and fuzzy candidates are only needed for unmatched rows
+    labels = _unit_labels(units, name, code, parents).to_numpy() if some else np.array([], dtype=object)
     keys = rows.loc[bad, "key"]
     same_name = unit_side[unit_side["key"].isin(keys)].groupby("key")["_pos"]
     same_name = same_name.agg(lambda pos: "; ".join(labels[pos.to_numpy()[:MAX_CANDIDATES]]))
@@ -252,11 +253,10 @@ def _unmatched(table, rows, units, unit_side, reason, count, code, name, parent,
         keys.map(same_name).astype("string").where(out["reason"].isin(["ambiguous", "not_in_parent"]))
     )
     if name in table and name in units:
-        candidates = candidates.fillna(
-            _closest(fold_keys(table.loc[bad, name]), fold_keys(units[name]).tolist(), labels)
-        )
+        choices = fold_keys(units[name]).tolist() if some else []
+        candidates = candidates.fillna(_closest(fold_keys(table.loc[bad, name]), choices, labels))
     if "code" in unit_side:
-        choices = unit_side["code"].fillna("").tolist()
+        choices = unit_side["code"].fillna("").tolist() if some else []
         candidates = candidates.fillna(_closest(rows.loc[bad, "code"], choices, labels))
     blank = pd.Series("", index=out.index)
     values = zip(

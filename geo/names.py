@@ -30,11 +30,13 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
     "PREFIXES",
     "display_name",
+    "display_names",
     "split_prefix",
     "name_key",
     "name_keys",
@@ -207,10 +209,24 @@ def _fold(key: str) -> str:
 
 
 def _map_unique(values: pd.Series, func) -> pd.Series:
-    uniques = pd.unique(values.dropna())
-    mapping = {value: func(value) for value in uniques}
-    keyed = values.astype(object).map(mapping).astype(object)
-    return keyed.where(keyed.notna(), "").astype(str)
+    """``func`` of every value, same index, ``""`` for missing ones; each distinct value computed once.
+
+    Cells that are not text are compared as the text they stand for (:func:`_as_text`), so ``1`` and
+    ``True`` (equal to Python's hashing) are not taken for one another.
+    """
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        values = values.map(_as_text)
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([func(value) for value in uniques] + [""], dtype=object)  # code -1 (missing) → ""
+    return pd.Series(mapped[codes], index=values.index, name=values.name, dtype=str)
+
+
+def display_names(values: pd.Series) -> pd.Series:
+    """Return :func:`display_name` of every value, same index; missing values give ``""``.
+
+    Each distinct name is tidied once, so long columns with repeated names stay cheap.
+    """
+    return _map_unique(values, display_name)
 
 
 def name_keys(values: pd.Series, *, level: str | None = None) -> pd.Series:

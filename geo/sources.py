@@ -209,7 +209,9 @@ def _table_layer(
             df.loc[bad, "source_row"], df.loc[bad, columns[0]], df.loc[bad, columns[1]], strict=True
         )
     ]
-    return df.loc[~bad].reset_index(drop=True), xs[~bad], ys[~bad], len(df), problems
+    if bad.any():
+        return df.loc[~bad].reset_index(drop=True), xs[~bad], ys[~bad], len(df), problems
+    return df, xs, ys, len(df), problems
 
 
 def _vector_layer(
@@ -231,7 +233,7 @@ def _vector_layer(
         )
         for n in gdf.loc[missing, "source_row"]
     ]
-    return gdf.loc[~missing], len(gdf), problems
+    return (gdf.loc[~missing] if missing.any() else gdf), len(gdf), problems
 
 
 def _nothing_usable(label: str, layer: str, problems: list[Problem]) -> DataError:
@@ -253,7 +255,7 @@ def _rename(
     gdf: gpd.GeoDataFrame, columns: Mapping[str, str], label: str, layer: str
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Copy each mapped file column to its canonical name (the file column itself is renamed away)."""
-    problems, out = [], gdf.copy()
+    problems, out = [], gdf.copy(deep=False)  # columns are replaced, never changed in place
     for field, wanted in columns.items():
         found = _column(gdf, str(wanted))
         if found is None:
@@ -280,10 +282,17 @@ def _rename(
     return out, problems
 
 
-def _outside_vietnam(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    points = gdf.geometry.representative_point()
+def _positions(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude of each feature's representative point (a point is its own)."""
+    geoms = gdf.geometry.to_numpy()
+    points = geoms.copy()
+    other = shapely.get_type_id(geoms) != shapely.GeometryType.POINT
+    points[other] = shapely.point_on_surface(geoms[other])
+    return shapely.get_x(points), shapely.get_y(points)
+
+
+def _outside_vietnam(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     lon_min, lat_min, lon_max, lat_max = VIETNAM_BOUNDS
-    lon, lat = points.x.to_numpy(), points.y.to_numpy()
     return ~((lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max))
 
 
@@ -362,13 +371,18 @@ def _read_layer(
         raise DataError(decision.problems[-1].message_vi, decision.problems[-1].message_en, problems=problems)
     if is_table:
         xs, ys = (ys, xs) if decision.swapped else (xs, ys)
-        gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(xs, ys), crs=decision.crs)
+        gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(xs, ys), crs=decision.crs, copy=False)
     elif decision.swapped:
         gdf = gdf.set_geometry(shapely.transform(gdf.geometry.array, lambda c: c[:, ::-1]))
     gdf = to_wgs84(gdf.set_crs(decision.crs, allow_override=True))
     gdf, rename_problems = _rename(gdf, columns, label, layer)
-    problems += rename_problems + _report_outside(gdf, label, layer, is_table, decision)
-    gdf = gdf.loc[~_outside_vietnam(gdf)]
+    lon, lat = _positions(gdf)
+    outside = _outside_vietnam(lon, lat)
+    problems += rename_problems + _report_outside(
+        gdf["source_row"][outside], lon[outside], lat[outside], label, layer, is_table, decision
+    )
+    if outside.any():
+        gdf = gdf.loc[~outside]
     gdf = gdf[[c for c in gdf.columns if c != "geometry"] + ["geometry"]].reset_index(drop=True)
     gdf["source_row"] = gdf["source_row"].astype(int)
     source = LayerSource(layer, str(path), rows_read, len(gdf), str(decision.crs), decision.how)
@@ -377,24 +391,25 @@ def _read_layer(
 
 
 def _report_outside(
-    gdf: gpd.GeoDataFrame, label: str, layer: str, is_table: bool, decision: CrsDecision
+    rows: pd.Series,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    label: str,
+    layer: str,
+    is_table: bool,
+    decision: CrsDecision,
 ) -> list[Problem]:
-    """One error per row whose position (representative point) lies outside Vietnam's extent."""
-    if gdf.empty:
-        return []
-    outside = _outside_vietnam(gdf)
-    points = gdf.geometry.representative_point()[outside]
-    rows = gdf.loc[outside, "source_row"]
+    """One error per row whose position (``lon``/``lat`` of its representative point) lies outside Vietnam."""
     return [
         _feature_problem(
             label,
             layer,
             int(row),
             is_table,
-            f"Vị trí nằm ngoài lãnh thổ Việt Nam (kinh độ {lon:.5f}, vĩ độ {lat:.5f}, "
+            f"Vị trí nằm ngoài lãnh thổ Việt Nam (kinh độ {x:.5f}, vĩ độ {y:.5f}, "
             f"đọc theo {decision.crs}); "
             "dòng này bị bỏ qua.",
-            f"Position outside Vietnam (longitude {lon:.5f}, latitude {lat:.5f}, read as {decision.crs}); "
+            f"Position outside Vietnam (longitude {x:.5f}, latitude {y:.5f}, read as {decision.crs}); "
             "the row was left out.",
             (
                 "Kiểm tra tọa độ (đảo cột, thiếu dấu thập phân, sai hệ tọa độ: khai báo crs: "
@@ -403,5 +418,5 @@ def _report_outside(
                 "dataset.yaml).",
             ),
         )
-        for row, lon, lat in zip(rows, points.x, points.y, strict=True)
+        for row, x, y in zip(rows, lon, lat, strict=True)
     ]

@@ -99,21 +99,65 @@ def _bad_rows(
     ]
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Return ``(codes, uniques)``: the distinct texts of a column and each cell's position among them.
+
+    ``codes`` holds -1 for missing cells; ``uniques`` is a ``"string"`` Series. Cells are compared as
+    text (``1``, ``1.0`` and ``True`` stay apart), so the parsers below work once per distinct value,
+    however long the column.
+    """
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        values = values.astype("string")
+    codes, uniques = pd.factorize(values)
+    return codes, pd.Series(uniques, dtype="string")
+
+
+def _spread(
+    per_unique: pd.Series | list,
+    codes: np.ndarray,
+    missing: object,
+    values: pd.Series,
+    *,
+    named: bool = False,
+) -> pd.Series:
+    """Give each cell of ``values`` the result computed for its distinct text (``missing`` where empty)."""
+    table = np.append(np.asarray(per_unique, dtype=object), np.array([missing], dtype=object))
+    # code -1 (a missing cell) picks the appended ``missing``
+    return pd.Series(table[codes], index=values.index, name=values.name if named else None)
+
+
+def _number_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The number parser proper, over text cells: ``(floats, bad)`` as :func:`parse_numbers` defines them."""
+    clean = text.str.strip().str.replace("%", "", regex=False).str.replace(" ", "")
+    both = clean.str.contains(",", regex=False) & clean.str.contains(".", regex=False)
+    clean = clean.where(~both, clean.str.replace(".", "", regex=False))
+    clean = clean.str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(clean, errors="coerce").astype(float)
+    blank = text.isna() | (text.str.strip() == "")
+    return numbers, (numbers.isna() & ~blank).fillna(False).astype(bool)
+
+
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse numbers written as planners write them ("37,7", "1.234,5", " 12 ", "80%").
 
     Returns ``(floats, bad)``: floats with NaN for blanks and unreadable cells, and a boolean
     mask of cells that held text but no number (blanks are not bad: they are missing data).
+    Each distinct text is parsed once.
     """
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype(float), pd.Series(False, index=values.index)
-    text = values.astype("string").str.strip().str.replace("%", "", regex=False).str.replace(" ", "")
-    both = text.str.contains(",", regex=False) & text.str.contains(".", regex=False)
-    text = text.where(~both, text.str.replace(".", "", regex=False))
-    text = text.str.replace(",", ".", regex=False)
-    numbers = pd.to_numeric(text, errors="coerce").astype(float)
-    blank = values.isna() | (values.astype("string").str.strip() == "")
-    return numbers, (numbers.isna() & ~blank).fillna(False).astype(bool)
+    codes, uniques = _distinct(values)
+    numbers, bad = _number_text(uniques)
+    return (
+        _spread(numbers, codes, np.nan, values, named=True).astype(float),
+        _spread(bad, codes, False, values, named=True).astype(bool),
+    )
+
+
+def _folded(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """``(codes, folded distinct texts)`` of a column; code -1 marks a missing cell."""
+    codes, uniques = _distinct(values)
+    return codes, [_fold(text) for text in uniques]
 
 
 def parse_flags(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -123,32 +167,31 @@ def parse_flags(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     if pd.api.types.is_bool_dtype(values):
         return values.astype("boolean"), pd.Series(False, index=values.index)
-    folded = values.map(lambda v: None if pd.isna(v) else _fold(v), na_action=None)
-    flags = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    flags[folded.isin(_TRUE_WORDS)] = True
-    flags[folded.isin(_FALSE_WORDS)] = False
-    bad = flags.isna() & folded.notna() & (folded != "")
-    return flags, bad.astype(bool)
+    codes, folded = _folded(values)
+    flags = [True if f in _TRUE_WORDS else False if f in _FALSE_WORDS else pd.NA for f in folded]
+    bad = [flag is pd.NA and f != "" for flag, f in zip(flags, folded, strict=True)]
+    return (
+        _spread(flags, codes, pd.NA, values).astype("boolean"),
+        _spread(bad, codes, False, values).astype(bool),
+    )
 
 
 def _parse_set(
     values: pd.Series, words: dict[str, str], order: tuple[str, ...]
 ) -> tuple[pd.Series, pd.Series]:
     """Split cells on separators, map each part through ``words`` and join the canonical set with ';'."""
-    parts = values.astype("string").str.split(_SEPARATORS).explode()
-    folded = parts.map(lambda v: None if pd.isna(v) else _fold(v))
-    folded = folded[folded.notna() & (folded != "")]
-    mapped = folded.map(words)
-    bad_index = mapped[mapped.isna()].index.unique()
     rank = {name: i for i, name in enumerate(order)}
-    kept = mapped.dropna()
-    kept = kept.to_frame("v").assign(r=kept.map(rank)).reset_index().drop_duplicates()
-    joined = kept.sort_values(["index", "r"]).groupby("index")["v"].agg(";".join)
-    result = pd.Series(pd.NA, index=values.index, dtype="string")
-    result.loc[joined.index] = joined.to_numpy()
-    bad = pd.Series(False, index=values.index)
-    bad.loc[bad_index] = True
-    return result, bad
+    codes, uniques = _distinct(values)
+    sets, bad = [], []
+    for text in uniques:
+        folded = [f for f in map(_fold, _SEPARATORS.split(text)) if f]
+        found = {words[f] for f in folded if f in words}
+        sets.append(";".join(sorted(found, key=rank.__getitem__)) if found else pd.NA)
+        bad.append(any(f not in words for f in folded))
+    return (
+        _spread(sets, codes, pd.NA, values).astype("string"),
+        _spread(bad, codes, False, values).astype(bool),
+    )
 
 
 def parse_operators(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -164,9 +207,12 @@ def parse_technologies(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def parse_networks(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``"fixed"``/``"mobile"`` from "cố định", "di động", "Fixed", "4G"...; returns ``(networks, bad)``."""
-    folded = values.map(lambda v: None if pd.isna(v) else _fold(v))
-    networks = folded.map(_NETWORK_WORDS).astype("string")
-    return networks, (networks.isna() & folded.notna()).astype(bool)
+    codes, folded = _folded(values)
+    networks = [_NETWORK_WORDS.get(f, pd.NA) for f in folded]
+    return (
+        _spread(networks, codes, pd.NA, values, named=True).astype("string"),
+        _spread([n is pd.NA for n in networks], codes, False, values, named=True).astype(bool),
+    )
 
 
 _NUMERIC_FIELDS = {
@@ -211,7 +257,7 @@ def validate_layer(gdf: gpd.GeoDataFrame, *, layer: str, file: str) -> tuple[gpd
     as an error so ``geo check`` fails until it is fixed.
     """
     spec = LAYER_FIELDS[layer]
-    out = gdf.copy()
+    out = gdf.copy(deep=False)  # columns are replaced, never changed in place (copy-on-write)
     problems: list[Problem] = []
     rows = out["source_row"] if "source_row" in out else pd.Series(np.arange(len(out)) + 1, index=out.index)
     for field in spec["required"]:

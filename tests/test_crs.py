@@ -74,6 +74,19 @@ def test_to_wgs84_geodataframe_keeps_input_and_returns_epsg4326():
     assert out["ten"].tolist() == ["UBND"]
 
 
+def test_to_wgs84_of_lon_lat_data_keeps_every_coordinate_and_drops_z():
+    gdf = gpd.GeoDataFrame(
+        {"ten": ["A", "B"]},
+        geometry=[shapely.Point(105.123456789, 21.5, 300.0), shapely.box(105.1, 21.1, 105.2, 21.2)],
+        crs="EPSG:4326",
+    )
+    out = to_wgs84(gdf)
+    assert out.crs.to_epsg() == 4326 and not out.has_z.any()
+    assert shapely.get_coordinates(out.geometry[0]).tolist() == [[105.123456789, 21.5]]
+    assert out.geometry[1].equals_exact(gdf.geometry[1], tolerance=0)
+    assert gdf.has_z[0]  # input untouched
+
+
 def test_esri_prj_for_vn2000_is_recognised_and_pinned():
     prj = (
         'PROJCS["VN_2000_TM3_105_45",GEOGCS["GCS_VN_2000",DATUM["D_Vietnam_2000",SPHEROID["WGS_1984",'

@@ -7,7 +7,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from geo.names import display_name, fold_key, fold_keys, name_key, name_keys, split_prefix
+from geo.names import display_name, display_names, fold_key, fold_keys, name_key, name_keys, split_prefix
 
 
 @pytest.mark.parametrize(
@@ -120,3 +120,12 @@ def test_vectorised_keys_keep_index_and_blank_missing_values() -> None:
     assert name_keys(names).tolist() == ["hàđông", "", "hoàbình", "hàđông"]
     assert name_keys(names).index.tolist() == [10, 11, 12, 13]
     assert fold_keys(names).tolist() == ["hadong", "", "hoabinh", "hadong"]
+
+
+def test_display_names_per_row_and_mixed_cells_keep_their_own_text() -> None:
+    names = pd.Series(["Bản  NàLuồng", None, "TP.Điện Biên Phủ", "Bản  NàLuồng"], index=[7, 8, 9, 10])
+    assert display_names(names).tolist() == ["Bản Nà Luồng", "", "TP. Điện Biên Phủ", "Bản Nà Luồng"]
+    assert display_names(names).index.tolist() == [7, 8, 9, 10]
+    mixed = pd.Series([1, True, 3.0, "Thôn 3"], dtype=object)  # 1 == True for Python's hashing
+    assert display_names(mixed).tolist() == ["1", "True", "3", "Thôn 3"]
+    assert name_keys(mixed).tolist() == ["1", "true", "3", "thôn3"]

@@ -251,6 +251,23 @@ def test_rows_outside_vietnam_and_without_coordinates_are_reported_by_row(tmp_pa
     assert "lon=abc" in errors[5].message_en
 
 
+def test_map_features_outside_vietnam_are_reported_at_their_representative_point(tmp_path):
+    l_shape = shapely.Polygon([(2.0, 48.0), (3.0, 48.0), (3.0, 48.2), (2.2, 48.2), (2.2, 49.0), (2.0, 49.0)])
+    gdf = gpd.GeoDataFrame(
+        {"TEN": ["Thôn A", "Paris", "Sông"]},
+        geometry=[shapely.box(105.0, 21.0, 105.1, 21.1), l_shape, shapely.Point(100.0, 0.0)],
+        crs="EPSG:4326",
+    )
+    gdf.to_file(tmp_path / "thon.geojson")
+    read = read_layer(tmp_path / "thon.geojson", layer="villages", columns={"name": "TEN"})
+    assert read.gdf["name"].tolist() == ["Thôn A"] and read.source.rows_kept == 1
+    errors = [p for p in read.problems if p.severity == "error"]
+    assert [p.feature for p in errors] == ["feature 2", "feature 3"]
+    inside = shapely.point_on_surface(l_shape)  # a point of the L itself, not its bounding box's centre
+    assert f"longitude {inside.x:.5f}, latitude {inside.y:.5f}" in errors[0].message_en
+    assert "longitude 100.00000, latitude 0.00000" in errors[1].message_en
+
+
 def test_projected_metres_without_crs_or_province_raise_with_the_fix(tmp_path):
     path = tmp_path / "bts.csv"
     path.write_text("x,y\n596775.86,2307625.55\n", encoding="utf-8")

@@ -171,6 +171,25 @@ def test_overlapping_villages_are_reported(communes: gpd.GeoDataFrame) -> None:
     )
 
 
+def test_village_inside_another_and_a_drawn_twice_village_are_reported(communes: gpd.GeoDataFrame) -> None:
+    villages = frame(
+        [
+            {"name": "Thôn A", "geometry": cell(0, 0, 4, 4)},
+            {"name": "Thôn B", "geometry": cell(1, 1, 2, 2)},  # wholly inside A: 100 % of B
+            {"name": "Thôn C", "geometry": cell(5, 5, 7, 7)},
+            {"name": "Thôn D", "geometry": cell(5, 5, 7, 7)},  # C drawn twice
+            {"name": "Thôn E", "geometry": cell(4, 0, 6, 2)},  # touches A and C at a border or corner only
+        ]
+    )
+    _, problems = assign_uids({"communes": communes, "villages": villages})
+    overlaps = sorted(p.feature for p in problems if p.layer == "villages")
+    assert overlaps == [
+        "feature 1 'Thôn A' × feature 2 'Thôn B'",
+        "feature 3 'Thôn C' × feature 4 'Thôn D'",
+    ]
+    assert all("overlap by 100%" in p.message_en for p in problems if p.layer == "villages")
+
+
 def test_duplicate_codes_are_errors_naming_both_units() -> None:
     communes = frame(
         [

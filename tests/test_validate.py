@@ -78,3 +78,20 @@ def test_wifi_points_are_free_unless_said_otherwise():
     )
     out, _ = validate_layer(gdf, layer="wifi_points", file="wifi.csv")
     assert out["free"].tolist() == [False, True]
+
+
+def test_long_columns_keep_each_rows_value_and_index():
+    index = pd.RangeIndex(5000, 8000)
+    networks, bad = parse_networks(pd.Series(["cố định", "di động", "vệ tinh"] * 1000, index=index))
+    assert networks.index.equals(index) and bad.index.equals(index) and networks.dtype == "string"
+    assert networks[[5000, 5001, 7998]].tolist() == ["fixed", "mobile", "mobile"]
+    assert networks[[5002, 7999]].isna().all() and bad[[5002, 7999]].all()
+    assert int(bad.sum()) == 1000
+    ops, bad_ops = parse_operators(pd.Series(["Vinaphone, viettel", None] * 1500, index=index))
+    assert ops[5000] == ops[7998] == "Viettel;VNPT" and ops[5001] is pd.NA and not bad_ops.any()
+
+
+def test_a_true_in_a_number_column_is_reported_not_read_as_one():
+    numbers, bad = parse_numbers(pd.Series([1, True, "1", "37,7"], dtype=object))
+    assert numbers.tolist()[0] == 1.0 and numbers.tolist()[2:] == [1.0, 37.7] and pd.isna(numbers[1])
+    assert bad.tolist() == [False, True, False, False]
