@@ -84,21 +84,24 @@ def _weights(hierarchy: Hierarchy, by: str | None) -> np.ndarray:
     return np.where(np.isfinite(given) & (given > 0), given, total)
 
 
-def _reported(dataset: Dataset, hierarchy: Hierarchy, units: pd.DataFrame, year: int) -> pd.DataFrame:
+def _reported(
+    dataset: Dataset, hierarchy: Hierarchy, units: pd.DataFrame, year: int, indicators: list[str]
+) -> pd.DataFrame:
     """Reported values per (uid, indicator) at the units' level: the latest year ≤ ``year``,
     taken at that level, or aggregated from the level below where the indicator allows it."""
+    nodes = hierarchy.nodes
+    depth = int(nodes.loc[units["node"].iloc[0], "depth"])
     stats = dataset.unit_stats
-    stats = stats[stats["year"].notna() & (stats["year"].astype("Int64") <= year)]
+    node_of = pd.Series(nodes.index, index=nodes["uid"]).groupby(level=0).first()
+    node = stats["uid"].map(node_of)
+    depths = nodes["depth"].to_numpy()[node.fillna(0).astype(int)]
+    keep = node.notna() & stats["year"].notna() & (stats["year"].astype("Int64") <= year)
+    stats = stats[keep & stats["indicator"].isin(indicators) & ((depths == depth) | (depths == depth + 1))]
     if stats.empty:
         return pd.DataFrame(columns=["uid", "indicator", "reported", "value_year"])
     latest = stats.sort_values("year").groupby(["uid", "indicator"], as_index=False).last()
-    nodes = hierarchy.nodes
-    node_of = pd.Series(nodes.index, index=nodes["uid"]).groupby(level=0).first()
-    latest["node"] = latest["uid"].map(node_of)
-    latest = latest[latest["node"].notna()]
-    latest["node"] = latest["node"].astype(int)
+    latest["node"] = latest["uid"].map(node_of).astype(int)
     direct = latest[latest["node"].isin(units["node"])]
-    depth = int(nodes.loc[units["node"].iloc[0], "depth"])
     below = latest[nodes["depth"].to_numpy()[latest["node"]] == depth + 1].copy()
     if len(below):
         below["up"] = hierarchy.ancestors[below["node"].to_numpy(), depth]
@@ -232,48 +235,61 @@ def evaluate(
     if level == "village":
         reported_here = set(dataset.unit_stats.loc[dataset.unit_stats["level"] == level, "indicator"])
         targets = {i: t for i, t in targets.items() if INDICATORS[i].kind != "tabular" or i in reported_here}
-    grid = units.merge(pd.DataFrame({"indicator": list(targets)}), how="cross")
+    targets = {i: targets[i] for i in INDICATORS if i in targets}  # catalogue (annex) order
+    units = units.assign(uid=units["uid"].astype(object)).sort_values("uid", kind="stable")
+    grid = units.merge(pd.DataFrame({"indicator": pd.Series(list(targets), dtype=object)}), how="cross")
     mine = computed[computed["level"] == level][
         ["uid", "indicator", "value", "numerator", "denominator", "n_samples", "detail", "flag"]
     ].rename(columns={"value": "computed"})
-    grid = grid.merge(mine, on=["uid", "indicator"], how="left")
-    grid = grid.merge(_reported(dataset, hierarchy, units, year), on=["uid", "indicator"], how="left")
-    grid["value"] = grid["reported"].where(grid["reported"].notna(), grid["computed"]).astype(float)
-    grid["value_source"] = np.where(
-        grid["reported"].notna(), "reported", np.where(grid["computed"].notna(), "computed", "")
+    grid = grid.merge(mine.astype({"uid": object, "indicator": object}), on=["uid", "indicator"], how="left")
+    reported = _reported(dataset, hierarchy, units, year, list(targets)).astype(
+        {"uid": object, "indicator": object}
     )
-    grid["difference"] = grid["reported"].astype(float) - grid["computed"].astype(float)
-    min_tests = dataset.settings.indicators.min_speed_tests
-    frames = []
-    for indicator, rows in grid.groupby("indicator", sort=False):
-        target = targets[indicator]
-        judged = judge_many(rows["value"], target)
-        rows["status"], rows["gap"] = judged["status"], judged["gap"]
-        if target.unit != INDICATORS[indicator].unit_vi:
-            rows["value"], rows["value_source"] = np.nan, ""
-            judged = judge_many(rows["value"], target)
-            rows["status"], rows["gap"] = judged["status"], judged["gap"]
-        few = (rows["value_source"] == "computed") & (rows["flag"] == "insufficient_samples")
-        rows.loc[few, "status"] = "insufficient samples"
-        rows.loc[few, "gap"] = np.nan
-        rows["target_text"], rows["comparator"], rows["target_year"] = (
-            target_text(target),
-            target.comparator,
-            target.year,
-        )
-        rows["closing_vi"], rows["closing_en"] = _closing(rows, target, min_tests)
-        frames.append(rows)
-    out = pd.concat(frames, ignore_index=True)
+    grid = grid.merge(reported, on=["uid", "indicator"], how="left")
+    _judge(grid, targets, min_tests=dataset.settings.indicators.min_speed_tests)
     info = pd.DataFrame(
         [(i.id, i.label_vi, i.label_en, i.unit_vi) for i in INDICATORS.values()],
         columns=["indicator", "label_vi", "label_en", "unit"],
     )
-    out = out.merge(info, on="indicator", how="left")
+    out = grid.merge(info.astype(object), on="indicator", how="left")
     out["level"] = level
     out["code"] = out["uid"].map(_codes(dataset))
-    order = {ind: i for i, ind in enumerate(INDICATORS)}
-    out = out.sort_values(["uid", "indicator"], key=lambda s: s.map(order) if s.name == "indicator" else s)
-    return out[COLUMNS].reset_index(drop=True)
+    return out[COLUMNS]
+
+
+def _judge(grid: pd.DataFrame, targets: dict[str, Target], *, min_tests: int) -> None:
+    """Add value, source, status, gap, target and closing-words columns to ``grid`` in place.
+
+    Judging runs on whole columns per indicator (index arrays, no frame splitting); only the
+    rows that are not met get closing words.
+    """
+    reported, computed = grid["reported"].astype(float), grid["computed"].astype(float)
+    value = np.where(reported.notna(), reported, computed)
+    source = np.where(reported.notna(), "reported", np.where(computed.notna(), "computed", "")).astype(object)
+    grid["difference"] = reported - computed
+    indicator = grid["indicator"].to_numpy(object)
+    status = np.full(len(grid), "no data", dtype=object)
+    gap = np.full(len(grid), np.nan)
+    for ind, target in targets.items():
+        rows = np.flatnonzero(indicator == ind)
+        if target.unit != INDICATORS[ind].unit_vi:  # e.g. "% of people" against accounts per person
+            value[rows], source[rows] = np.nan, ""
+        judged = judge_many(pd.Series(value[rows]), target)
+        status[rows], gap[rows] = judged["status"].to_numpy(object), judged["gap"].to_numpy(float)
+    few = (source == "computed") & (grid["flag"].to_numpy(object) == "insufficient_samples")
+    status[few], gap[few] = "insufficient samples", np.nan
+    grid["value"], grid["value_source"], grid["status"], grid["gap"] = value, source, status, gap
+    grid["target_text"] = grid["indicator"].map({i: target_text(t) for i, t in targets.items()})
+    grid["comparator"] = grid["indicator"].map({i: t.comparator for i, t in targets.items()})
+    grid["target_year"] = grid["indicator"].map({i: t.year for i, t in targets.items()})
+    vi = np.full(len(grid), "", dtype=object)
+    en = np.full(len(grid), "", dtype=object)
+    open_rows = grid[status != "met"]
+    for ind, rows in open_rows.groupby("indicator", sort=False):
+        words_vi, words_en = _closing(rows, targets[ind], min_tests)
+        positions = grid.index.get_indexer(rows.index)
+        vi[positions], en[positions] = words_vi.to_numpy(object), words_en.to_numpy(object)
+    grid["closing_vi"], grid["closing_en"] = vi, en
 
 
 def _codes(dataset: Dataset) -> dict[str, str]:
