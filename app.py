@@ -1,8 +1,10 @@
-"""Streamlit entry: the planners' coverage map (Vietnamese by default, English switch), and the upload page.
+"""Streamlit entry: the planners' coverage map (Vietnamese by default, English switch), the weak-signal zones
+page and the upload page.
 
 Run with ``streamlit run app.py``. At start-up Leaflet's files are copied from the installed
-``xstatic-leaflet`` package into ``./static`` (served under ``/app/static``), so the map needs no
-Internet; the language switch and the dataset choice are shared by both pages.
+``xstatic-leaflet`` package, and Leaflet.draw's from ``django-leaflet``, into ``./static`` (served under
+``/app/static``), so the maps need no Internet; the language switch and the dataset choice are shared by
+all pages.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import streamlit as st
 
 from geo.i18n import t
 from pages.common import dataset_choice, install_static, language
+from pages.zones_assets import install_draw_static
 
 ROOT = Path(__file__).resolve().parent
 
@@ -21,12 +24,14 @@ def main() -> None:
     """Set up the page, the shared sidebar and the navigation, then run the chosen page."""
     st.set_page_config(page_title="Bản đồ phủ sóng hạ tầng số", layout="wide")
     install_static(ROOT)
+    install_draw_static(ROOT)
     lang = language()
     if "saved_dataset" in st.session_state:  # a dataset just saved on the upload page opens at once
         st.session_state["dataset"] = st.session_state.pop("saved_dataset")
     dataset_choice(lang)
     pages = [
         st.Page("pages/map_view.py", title=t("page_map", lang), url_path="map", default=True),
+        st.Page("pages/zones_view.py", title=t("page_zones", lang), url_path="zones"),
         st.Page("pages/upload_view.py", title=t("page_upload", lang), url_path="upload"),
     ]
     st.navigation(pages).run()

@@ -1,7 +1,8 @@
 """Folium maps that need no CDN: Leaflet's JS/CSS are served by the app under ``/app/static/``.
 
 ``STATIC_FILES`` says which package files the app copies into its ``static/`` folder at start-up
-(``xstatic-leaflet`` from PyPI carries Leaflet 1.9.3); :func:`offline_map` builds a folium map
+(``xstatic-leaflet`` from PyPI carries Leaflet 1.9.3; ``DRAW_STATIC_FILES`` the Leaflet.draw 1.0.4
+files that ``django-leaflet`` ships); :func:`offline_map` builds a folium map
 whose asset lists point there and that has no tile layer unless one is asked for;
 :func:`strip_cdn` removes the CDN assets any other folium element would pull in, and
 :func:`cdn_urls` finds any that would still reach the page.
@@ -15,7 +16,15 @@ import branca
 import folium
 from branca.element import CssLink, JavascriptLink
 
-__all__ = ["STATIC_PREFIX", "STATIC_FILES", "OSM_TILES", "offline_map", "strip_cdn", "cdn_urls"]
+__all__ = [
+    "STATIC_PREFIX",
+    "STATIC_FILES",
+    "DRAW_STATIC_FILES",
+    "OSM_TILES",
+    "offline_map",
+    "strip_cdn",
+    "cdn_urls",
+]
 
 #: URL prefix under which Streamlit serves ``./static`` (``server.enableStaticServing``).
 STATIC_PREFIX = "/app/static"
@@ -29,6 +38,16 @@ STATIC_FILES = {
     ("xstatic.pkg.leaflet", "images/marker-icon.png"): "leaflet/images/marker-icon.png",
     ("xstatic.pkg.leaflet", "images/marker-icon-2x.png"): "leaflet/images/marker-icon-2x.png",
     ("xstatic.pkg.leaflet", "images/marker-shadow.png"): "leaflet/images/marker-shadow.png",
+}
+#: Leaflet.draw: ``{(distribution's top-level package, path inside it): path under static/}``. The files sit
+#: in ``django-leaflet``'s package folder, found with ``importlib.util.find_spec`` (its Python code needs a
+#: configured Django and is never imported); leaflet.draw.css refers to images/ relative to itself.
+DRAW_STATIC_FILES = {
+    ("leaflet", "static/leaflet/draw/leaflet.draw.js"): "leaflet-draw/leaflet.draw.js",
+    ("leaflet", "static/leaflet/draw/leaflet.draw.css"): "leaflet-draw/leaflet.draw.css",
+    ("leaflet", "static/leaflet/draw/images/spritesheet.png"): "leaflet-draw/images/spritesheet.png",
+    ("leaflet", "static/leaflet/draw/images/spritesheet-2x.png"): "leaflet-draw/images/spritesheet-2x.png",
+    ("leaflet", "static/leaflet/draw/images/spritesheet.svg"): "leaflet-draw/images/spritesheet.svg",
 }
 #: The opt-in online basemap (folium's built-in OpenStreetMap tiles; needs Internet).
 OSM_TILES = "OpenStreetMap"

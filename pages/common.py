@@ -42,6 +42,7 @@ __all__ = [
     "geometries",
     "map_sources",
     "cached_map",
+    "zones_stamp",
 ]
 
 log = logging.getLogger(__name__)
@@ -121,8 +122,19 @@ def _coverage(folder: str, stamp: float, tech: str, per_operator: bool) -> gpd.G
     return coverage_areas(load_dataset(folder, stamp), tech, per_operator=per_operator)
 
 
+def zones_stamp(folder: str) -> tuple[int, int]:
+    """(modification time in ns, size) of the dataset's zone store file; (0, 0) when there is none.
+
+    Caches of zones and of maps showing them are keyed by it, so a saved zone shows at once."""
+    path = Path(folder) / ZONES_FILE_NAME
+    if not path.exists():
+        return (0, 0)
+    info = path.stat()
+    return (info.st_mtime_ns, info.st_size)
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _zones(folder: str, stamp: float) -> gpd.GeoDataFrame | None:
+def _zones(folder: str, zones_at: tuple[int, int]) -> gpd.GeoDataFrame | None:
     path = Path(folder) / ZONES_FILE_NAME
     if not path.exists():
         return None
@@ -145,13 +157,14 @@ def map_sources(folder: str, stamp: float, plan_id: str, year: int) -> MapSource
         evaluation=lambda level: evaluation(folder, stamp, plan_id, year, level),
         geometries=lambda level: geometries(folder, stamp, level),
         coverage=lambda tech, per_operator: _coverage(folder, stamp, tech, per_operator),
-        zones=lambda: _zones(folder, stamp),
+        zones=lambda: _zones(folder, zones_stamp(folder)),
     )
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def cached_map(request: MapRequest, stamp: float):
-    """Return the folium map for ``request`` (one per dataset, plan, year, level, indicator, layers, ...).
+def cached_map(request: MapRequest, stamp: float, zones_at: tuple[int, int]):
+    """Return the folium map for ``request`` (one per dataset, plan, year, level, indicator, layers, ...);
+    ``zones_at`` (:func:`zones_stamp`) makes a saved weak-signal zone appear.
 
     Shared by every session: never render it directly, render a ``copy.deepcopy`` of it."""
     sources = map_sources(request.folder, stamp, request.plan_id, request.year)

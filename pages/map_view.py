@@ -17,7 +17,7 @@ from geo.indicator_catalogue import INDICATORS
 from geo.manifest import read_manifest
 from geo.model import TERRITORY
 from layers.style import status_label
-from pages.common import cached_map, dataset_stamp, evaluation, geometries, load_dataset, plans
+from pages.common import cached_map, dataset_stamp, evaluation, geometries, load_dataset, plans, zones_stamp
 from pages.map_build import DEFAULT_LAYERS, LAYER_KEYS, LAYER_LABELS, MapRequest
 from pages.map_data import (
     ALL_TARGETS,
@@ -247,7 +247,7 @@ def _body(lang: str, dataset, folder: str, stamp: float) -> None:
     map_column, side_column = st.columns([3, 2])
     with map_column:
         # st_folium changes the map it renders: give it a copy, keep the cached one pristine
-        fmap = copy.deepcopy(cached_map(request, stamp))
+        fmap = copy.deepcopy(cached_map(request, stamp, zones_stamp(folder)))
         state = st_folium(
             fmap,
             key="map",

@@ -219,7 +219,7 @@ def test_zones_layer_escapes_names():
         crs=CRS,
     )
     props = _properties(_html(zones_layer(zones, name="Vùng lõm sóng")))
-    assert props[0]["tip"].startswith("<b>&lt;img") and props[0]["s"] == "open"
+    assert props[0]["tip"].startswith("<b>&lt;img") and props[0]["s"] == "reported"
 
 
 def test_legend_escapes_labels_and_draws_no_data_hatched():

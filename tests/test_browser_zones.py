@@ -1,0 +1,253 @@
+"""The weak-signal zones page in a real browser: draw a polygon with the Leaflet.draw tool, fill in the form,
+save, reload the page and find the zone in the table and as a path on the map.
+
+``streamlit run app.py`` on a free local port with its own COVERAGE_MAP_HOME holding a copy of data/demo
+(the repo's data/demo never gets a zone store); headless Chromium. Skips cleanly where Chromium,
+chromedriver or selenium are missing. Screenshots are saved under ``tmp_path``; the timings of saving a
+zone and of reloading the page are printed as one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import urlopen
+
+import pytest
+
+from geo.settings import DEMO_DIR, ZONES_FILE_NAME
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+DRIVER = shutil.which("chromedriver")
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+if not (CHROMIUM and DRIVER):
+    pytest.skip("chromium/chromedriver not installed", allow_module_level=True)
+
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1600,1200",
+]
+NAME = "Khe suối <Nà Luồng>"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    """``streamlit run app.py``; its COVERAGE_MAP_HOME holds a copy of the demo as saved dataset "demo"."""
+    home = tmp_path / "home"
+    shutil.copytree(DEMO_DIR, home / "datasets" / "demo")
+    port = _free_port()
+    env = os.environ | {"COVERAGE_MAP_HOME": str(home)}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    command += ["--server.headless", "true", "--server.fileWatcherType", "none"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urlopen(f"{url}/_stcore/health", timeout=1) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("streamlit did not start")
+        yield url, home / "datasets" / "demo"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def browser():
+    options = Options()
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.binary_location = CHROMIUM
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def _in_map(driver, script: str):
+    """Run ``script`` inside the map's iframe (the one holding the drawing toolbar); None when not there."""
+    for frame in driver.find_elements(By.CSS_SELECTOR, "iframe"):
+        try:
+            driver.switch_to.frame(frame)
+            if driver.find_elements(By.CSS_SELECTOR, ".leaflet-draw"):
+                return driver.execute_script(script)
+        except StaleElementReferenceException:  # Streamlit replaced the iframe while redrawing
+            pass
+        finally:
+            driver.switch_to.default_content()
+    return None
+
+
+def _map_frame(driver, timeout: float = 60.0):
+    """Wait for the drawing map; return its iframe element."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        for frame in driver.find_elements(By.CSS_SELECTOR, "iframe"):
+            try:
+                driver.switch_to.frame(frame)
+                ready = driver.find_elements(By.CSS_SELECTOR, ".leaflet-draw-draw-polygon")
+            except StaleElementReferenceException:
+                ready = []
+            finally:
+                driver.switch_to.default_content()
+            if ready:
+                return frame
+        time.sleep(0.2)
+    pytest.fail("the drawing map did not appear")
+
+
+def _zone_paths(driver) -> int:
+    """Zones drawn by Leaflet (canvas paths of the weak-zone layer, told by their status colours)."""
+    return (
+        _in_map(
+            driver,
+            """
+        let n = 0;
+        window.map && window.map.eachLayer(l => {
+            const props = l instanceof L.Path && l.feature && l.feature.properties;
+            if (props && props.s === "reported") n++;
+        });
+        return n;
+        """,
+        )
+        or 0
+    )
+
+
+def _wait(condition, timeout: float = 60.0, what: str = "") -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            if condition():
+                return time.perf_counter() - start
+        except StaleElementReferenceException:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def _type(driver, label: str, text: str) -> None:
+    box = driver.find_element(By.XPATH, f"//label[.//p[text()='{label}']]/following-sibling::div//input")
+    box.click()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(text)
+    box.send_keys(Keys.TAB)
+
+
+def _open(driver, url: str) -> None:
+    """Open the app, go to the zones page by its link and pick the copied dataset "demo"."""
+    driver.get(url)
+    link = WebDriverWait(driver, 60).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "a[data-testid='stSidebarNavLink'][href$='/zones']")
+    )
+    link.click()
+    _map_frame(driver)
+    choose = driver.find_element(By.XPATH, "//label[.//p[text()='Bộ dữ liệu']]/following-sibling::div//input")
+    choose.click()
+    choose.send_keys("demo")
+    choose.send_keys(Keys.ENTER)
+    picked = "//label[.//p[text()='Bộ dữ liệu']]/following-sibling::div//input"
+    _wait(lambda: driver.find_element(By.XPATH, picked).get_attribute("value") == "demo", what="the dataset")
+    time.sleep(1.0)  # the page reruns for the chosen dataset
+
+
+def _text(driver) -> str:
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def _remote_requests(driver, host: str) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            url = message["params"]["request"]["url"]
+            if urlparse(url).scheme in ("http", "https") and urlparse(url).hostname != host:
+                urls.append(url)
+    return urls
+
+
+def test_draw_a_polygon_save_it_and_find_it_after_a_reload(server, browser, tmp_path):
+    url, folder = server
+    _open(browser, url)
+    _type(browser, "Người thực hiện", "Chị Lan")
+    time.sleep(1.0)
+    frame = _map_frame(browser)
+    browser.save_screenshot(str(tmp_path / "zones_page.png"))
+
+    browser.switch_to.frame(frame)
+    browser.find_element(By.CSS_SELECTOR, ".leaflet-draw-draw-polygon").click()
+    container = browser.find_element(By.CSS_SELECTOR, ".leaflet-container")
+    width, height = container.size["width"], container.size["height"]
+    corners = [(-0.08, -0.08), (0.08, -0.06), (0.06, 0.08), (-0.07, 0.06)]
+    for dx, dy in corners:  # offsets from the map's centre, as a planner clicks
+        ActionChains(browser).move_to_element_with_offset(
+            container, int(dx * width), int(dy * height)
+        ).click().perform()
+        time.sleep(0.3)
+    first = corners[0]
+    ActionChains(browser).move_to_element_with_offset(
+        container, int(first[0] * width), int(first[1] * height)
+    ).click().perform()
+    browser.switch_to.default_content()
+
+    _wait(lambda: "Vùng vừa vẽ" in _text(browser), what="the drawn zone's form")
+    _wait(lambda: "Số hộ trong vùng" in _text(browser), what="the evidence")
+    _type(browser, "Tên vùng", NAME)
+    time.sleep(1.0)
+    browser.save_screenshot(str(tmp_path / "zones_form.png"))
+    save = browser.find_element(By.XPATH, "//button[.//p[text()='Lưu vùng lõm sóng']]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", save)
+    start = time.perf_counter()
+    save.click()
+    _wait(lambda: f"Đã lưu vùng “{NAME}”." in _text(browser), what="the saved message")
+    saved = time.perf_counter() - start
+    assert (folder / ZONES_FILE_NAME).exists()
+    browser.save_screenshot(str(tmp_path / "zones_saved.png"))
+
+    start = time.perf_counter()
+    _open(browser, url)  # a new session: nothing is kept but the store
+    _wait(lambda: _zone_paths(browser) == 1, what="the zone on the map after a reload")
+    reload = time.perf_counter() - start
+    table = browser.execute_script("return document.querySelector('[data-testid=stDataFrame]').textContent")
+    assert NAME in table and "Chị Lan" in table  # in the zones table, exactly as typed
+    browser.save_screenshot(str(tmp_path / "zones_reloaded.png"))
+    assert _remote_requests(browser, urlparse(url).hostname) == []
+    print(json.dumps({"save_zone_s": round(saved, 2), "reload_until_zone_drawn_s": round(reload, 2)}))
