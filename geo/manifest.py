@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from geo.errors import DataError
-from geo.settings import POINT_LAYERS, UNIT_LEVELS
+from geo.settings import POINT_LAYERS, UNIT_LEVELS, YAML_LOADER
 
 __all__ = [
     "MANIFEST_NAME",
@@ -101,7 +101,7 @@ def read_manifest(folder: str | Path) -> Manifest:
     if not path.exists():
         return _infer(folder)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", dòng {mark.line + 1}" if mark else ""

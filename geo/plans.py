@@ -23,6 +23,7 @@ import yaml
 from geo import settings
 from geo.errors import PlanError
 from geo.indicator_catalogue import INDICATORS, indicator
+from geo.settings import YAML_LOADER
 
 __all__ = [
     "COMPARATORS",
@@ -286,7 +287,7 @@ def load_plan(path: str | Path) -> Plan:
     """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise _fail(path, [f"không đọc được ({exc})"], [f"cannot be read ({exc})"]) from exc
     if not isinstance(raw, dict):

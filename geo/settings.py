@@ -11,11 +11,14 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 __all__ = [
     "ROOT",
     "DEMO_DIR",
     "PLANS_DIR",
     "ZONES_FILE_NAME",
+    "YAML_LOADER",
     "STORAGE_CRS",
     "DEFAULT_METRIC_CRS",
     "VIETNAM_BOUNDS",
@@ -32,6 +35,9 @@ __all__ = [
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "data" / "demo"
 PLANS_DIR = ROOT / "data" / "plans"
+
+#: The fastest safe YAML loader available (libyaml's C loader when PyYAML was built with it).
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: File name of a dataset's weak-signal zone store (a GeoPackage beside its data files).
 ZONES_FILE_NAME = "vung_lom_song.gpkg"

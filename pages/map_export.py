@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import GeoError
-from geo.export import export_map
 from geo.i18n import t
 from geo.indicator_catalogue import INDICATORS
 from pages.common import map_sources, plans
@@ -25,6 +24,8 @@ _MIME = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml"}
 
 def _make(dataset, rows: pd.DataFrame, request: MapRequest, stamp: float, choice: dict) -> tuple[str, bytes]:
     """Render the sheet into a temporary file and return (file name, bytes)."""
+    from geo.export import export_map  # matplotlib: imported on the first export, not on the first map
+
     sources = map_sources(request.folder, stamp, request.plan_id, request.year)
     unit = request.area if request.level == "village" else None
     name = f"ban_do_{choice['indicator']}_{request.year}.{choice['format']}"
