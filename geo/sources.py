@@ -23,6 +23,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from geo.archives import MAX_UNPACKED_BYTES, check_archive
 from geo.crs import CrsDecision, decide_crs, to_wgs84
 from geo.errors import DataError, Problem
 from geo.kml import read_kml
@@ -37,8 +38,7 @@ log = logging.getLogger(__name__)
 
 #: Largest total uncompressed size accepted from a .zip/.kmz (bytes). A national village-boundary
 #: shapefile is a few hundred MB; anything above 1 GiB is refused as a likely zip bomb.
-#: Candidate for geo.settings.
-MAX_ZIP_UNCOMPRESSED_BYTES = 1024**3
+MAX_ZIP_UNCOMPRESSED_BYTES = MAX_UNPACKED_BYTES
 
 _VECTOR_SUFFIXES = (".geojson", ".json", ".shp", ".gpkg", ".kml", ".kmz")
 
@@ -56,28 +56,7 @@ class LayerRead:
 
 def _zip_members(path: Path) -> list[zipfile.ZipInfo]:
     """Return the archive's file members after refusing unsafe ones (path escape, size bomb)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise DataError(
-            f"{path.name}: tệp nén hỏng ({exc}).", f"{path.name}: broken archive ({exc})."
-        ) from exc
-    for member in members:
-        parts = PurePosixPath(member.filename.replace("\\", "/")).parts
-        if member.filename.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
-            raise DataError(
-                f"{path.name}: tệp nén chứa đường dẫn ra ngoài thư mục ({member.filename!r}); từ chối đọc.",
-                f"{path.name}: the archive has a member escaping its folder ({member.filename!r}); refused.",
-            )
-    total = sum(m.file_size for m in members)
-    if total > MAX_ZIP_UNCOMPRESSED_BYTES:
-        raise DataError(
-            f"{path.name}: tệp nén giải ra {total / 1024**2:.0f} MB, quá giới hạn "
-            f"{MAX_ZIP_UNCOMPRESSED_BYTES / 1024**2:.0f} MB; từ chối đọc.",
-            f"{path.name}: the archive expands to {total / 1024**2:.0f} MB, over the "
-            f"{MAX_ZIP_UNCOMPRESSED_BYTES / 1024**2:.0f} MB limit; refused.",
-        )
+    members = check_archive(path, max_bytes=MAX_ZIP_UNCOMPRESSED_BYTES)
     return [m for m in members if not m.is_dir()]
 
 

@@ -17,13 +17,13 @@ import re
 import shutil
 import unicodedata
 import uuid
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pyogrio
 
+from geo.archives import check_archive
 from geo.dataset import read_dataset
 from geo.errors import DataError, errors_in
 from geo.manifest import LayerSpec, Manifest, write_manifest
@@ -42,7 +42,6 @@ __all__ = [
     "datasets_dir",
     "saved_datasets",
     "dataset_slug",
-    "check_archive",
     "stage_files",
     "guess_role",
     "inspect_file",
@@ -157,36 +156,6 @@ def dataset_slug(name: str) -> str:
     return slug[:80]
 
 
-def check_archive(path: Path, *, max_bytes: int = MAX_ARCHIVE_BYTES) -> None:
-    """Refuse a .zip/.kmz whose members would land outside its folder or that expands beyond ``max_bytes``.
-
-    Raises :class:`DataError` naming the file and the offending member or size; a broken archive too.
-    """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise DataError(
-            f"{path.name}: tệp nén hỏng ({exc}). Nén lại tệp và tải lên lần nữa.",
-            f"{path.name}: broken archive ({exc}). Zip the files again and re-upload.",
-        ) from exc
-    for member in members:
-        parts = PurePosixPath(member.filename.replace("\\", "/")).parts
-        if member.filename.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
-            raise DataError(
-                f"{path.name}: tệp nén chứa đường dẫn ra ngoài thư mục ({member.filename!r}); từ chối.",
-                f"{path.name}: the archive has a member escaping its folder ({member.filename!r}); refused.",
-            )
-    total = sum(m.file_size for m in members)
-    if total > max_bytes or len(members) > MAX_ARCHIVE_MEMBERS:
-        raise DataError(
-            f"{path.name}: tệp nén giải ra {total / 1024**2:.0f} MB, {len(members)} tệp — quá giới hạn "
-            f"{max_bytes / 1024**2:.0f} MB / {MAX_ARCHIVE_MEMBERS} tệp. Chỉ nén các tệp của một lớp.",
-            f"{path.name}: the archive expands to {total / 1024**2:.0f} MB, {len(members)} files — over the "
-            f"{max_bytes / 1024**2:.0f} MB / {MAX_ARCHIVE_MEMBERS} files limit. Zip one layer's files only.",
-        )
-
-
 def stage_files(
     files: Mapping[str, bytes], *, staging: Path | None = None, max_bytes: int = MAX_FILE_BYTES
 ) -> tuple[Path, list[DataError]]:
@@ -225,7 +194,7 @@ def stage_files(
         target.write_bytes(content)
         if suffix in (".zip", ".kmz"):
             try:
-                check_archive(target)
+                check_archive(target, max_bytes=MAX_ARCHIVE_BYTES, max_members=MAX_ARCHIVE_MEMBERS)
             except DataError as exc:
                 target.unlink()
                 refused.append(exc)

@@ -103,19 +103,7 @@ ZONE_FIELDS = (
     "updated_by",
 )
 #: What :meth:`geo.zones_store.ZoneStore.update` may change (``deleted`` goes through delete/restore).
-EDITABLE_FIELDS = (
-    "name",
-    "technology",
-    "operators",
-    "severity",
-    "households",
-    "reported_by",
-    "note",
-    "status",
-    "village_uid",
-    "commune_uid",
-    "geometry",
-)
+EDITABLE_FIELDS = (*ZONE_FIELDS[ZONE_FIELDS.index("name") : ZONE_FIELDS.index("deleted")], "geometry")
 _TEXT_FIELDS = (
     "name",
     "reported_by",

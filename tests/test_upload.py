@@ -11,11 +11,11 @@ import pytest
 import yaml
 from shapely.geometry import box
 
+from geo.archives import check_archive
 from geo.errors import DataError
 from geo.upload import (
     HOME_ENV,
     FileInfo,
-    check_archive,
     commit_dataset,
     dataset_slug,
     datasets_dir,
