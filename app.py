@@ -4,7 +4,7 @@ page and the upload page.
 Run with ``streamlit run app.py``. At start-up Leaflet's files are copied from the installed
 ``xstatic-leaflet`` package, and Leaflet.draw's from ``django-leaflet``, into ``./static`` (served under
 ``/app/static``), so the maps need no Internet; the language switch and the dataset choice are shared by
-all pages.
+all views.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 import streamlit as st
 
 from geo.i18n import t
-from pages.common import dataset_choice, install_static, language
-from pages.zones_assets import install_draw_static
+from views.common import dataset_choice, install_static, language
+from views.zones_assets import install_draw_static
 
 ROOT = Path(__file__).resolve().parent
 
@@ -30,9 +30,9 @@ def main() -> None:
         st.session_state["dataset"] = st.session_state.pop("saved_dataset")
     dataset_choice(lang)
     pages = [
-        st.Page("pages/map_view.py", title=t("page_map", lang), url_path="map", default=True),
-        st.Page("pages/zones_view.py", title=t("page_zones", lang), url_path="zones"),
-        st.Page("pages/upload_view.py", title=t("page_upload", lang), url_path="upload"),
+        st.Page("views/map_view.py", title=t("page_map", lang), url_path="map", default=True),
+        st.Page("views/zones_view.py", title=t("page_zones", lang), url_path="zones"),
+        st.Page("views/upload_view.py", title=t("page_upload", lang), url_path="upload"),
     ]
     st.navigation(pages).run()
 

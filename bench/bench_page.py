@@ -23,7 +23,7 @@ from geo.dataset import read_dataset  # noqa: E402
 from geo.demo import write_demo  # noqa: E402
 from geo.evaluate import evaluate, unit_geometries  # noqa: E402
 from geo.plans import load_plans  # noqa: E402
-from pages.map_build import DEFAULT_LAYERS, LAYER_KEYS, MapRequest, MapSources, build_map  # noqa: E402
+from views.map_build import DEFAULT_LAYERS, LAYER_KEYS, MapRequest, MapSources, build_map  # noqa: E402
 
 PLAN = "muong-lay-2023"
 YEAR = 2025

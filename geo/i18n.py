@@ -138,7 +138,7 @@ _VI = {
     "error_dataset": "Không mở được bộ dữ liệu: {message}",
     "problems_count": "Bộ dữ liệu có {errors} lỗi và {warnings} cảnh báo",
     "status_all_met": "Đạt mọi chỉ tiêu",
-    # -- weak-signal zones page (pages/zones_view.py) and its drawing tools
+    # -- weak-signal zones page (views/zones_view.py) and its drawing tools
     "page_zones": "Vùng lõm sóng",
     "zones_title": "Vùng lõm sóng",
     "zones_user": "Người thực hiện",
@@ -399,7 +399,7 @@ _EN = {
     "error_dataset": "Cannot open the dataset: {message}",
     "problems_count": "The dataset has {errors} errors and {warnings} warnings",
     "status_all_met": "All targets met",
-    # -- weak-signal zones page (pages/zones_view.py) and its drawing tools
+    # -- weak-signal zones page (views/zones_view.py) and its drawing tools
     "page_zones": "Weak-signal zones",
     "zones_title": "Weak-signal zones",
     "zones_user": "Your name",

@@ -16,7 +16,7 @@ from geo.evaluate import evaluate
 from geo.i18n import STRINGS, t
 from geo.plans import load_plans
 from geo.upload import HOME_ENV
-from pages.map_data import missing_table
+from views.map_data import missing_table
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -112,7 +112,7 @@ def _communes_geojson() -> bytes:
 
 def _upload_page() -> AppTest:
     at = _run()
-    at.switch_page("pages/upload_view.py")
+    at.switch_page("views/upload_view.py")
     return _run(at)
 
 
@@ -129,7 +129,7 @@ def test_upload_of_good_files_saves_a_dataset(home):
     assert (home / "datasets" / "Huyện-Nà-Hỳ" / "dataset.yaml").exists()
     _run(at)  # the next visit opens the saved dataset in the sidebar
     assert at.selectbox(key="dataset").value == str(home / "datasets" / "Huyện-Nà-Hỳ")
-    at.switch_page("pages/map_view.py")
+    at.switch_page("views/map_view.py")
     _run(at)  # boundaries only, no statistics: every unit "no data", and still no error
     assert at.title[0].value == "Bản đồ phủ sóng hạ tầng số — Huyện Nà Hỳ" and not at.error
 
@@ -152,7 +152,7 @@ def test_upload_of_a_broken_file_shows_the_problem_and_saves_nothing(home):
 def test_install_static_copies_leaflet_from_the_package(tmp_path):
     import xstatic.pkg.leaflet
 
-    from pages.common import install_static
+    from views.common import install_static
 
     install_static(tmp_path)
     copied = tmp_path / "static" / "leaflet" / "leaflet.js"

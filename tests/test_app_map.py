@@ -1,4 +1,4 @@
-"""The page's map as built for a request (pages.map_build / pages.map_data) on the demo dataset:
+"""The page's map as built for a request (views.map_build / views.map_data) on the demo dataset:
 layers present, names escaped end to end, no CDN asset, drill-down detail, zoom and click lookup."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from geo.dataset import read_dataset
 from geo.evaluate import evaluate, unit_geometries
 from geo.plans import load_plans
 from layers.offline import cdn_urls
-from pages.map_build import LAYER_KEYS, MapRequest, MapSources, area_units, build_map
-from pages.map_data import ALL_TARGETS, missing_villages, unit_at, units_for_map, view_for
+from views.map_build import LAYER_KEYS, MapRequest, MapSources, area_units, build_map
+from views.map_data import ALL_TARGETS, missing_villages, unit_at, units_for_map, view_for
 
 XSS = "<img src=x onerror=alert(1)>"
 PLAN = "muong-lay-2023"
@@ -122,7 +122,7 @@ def test_view_for_fits_bounds_and_unit_at_finds_the_clicked_unit():
 
 
 def test_too_many_points_in_view_are_left_out_with_a_legend_note(monkeypatch):
-    monkeypatch.setattr("pages.map_build.MAX_POINT_MARKERS", 10)
+    monkeypatch.setattr("views.map_build.MAX_POINT_MARKERS", 10)
     html, _ = _html(level="commune", indicator=ALL_TARGETS, layers=("wifi",))
     assert "Điểm Wi-Fi: quá nhiều đối tượng, hãy chọn khu vực xem chi tiết" in html
     assert "Wi-Fi miễn phí" not in html

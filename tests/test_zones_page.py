@@ -17,7 +17,7 @@ import pytest
 from shapely.geometry import Point, box
 from streamlit.testing.v1 import AppTest
 
-import pages.common
+import views.common
 from geo.i18n import t
 from geo.settings import DEMO_DIR, ZONES_FILE_NAME
 from geo.upload import HOME_ENV
@@ -25,7 +25,7 @@ from geo.zones_store import open_store
 from layers.draw import DRAW_CSS, DRAW_JS, draw_control, draw_locale
 from layers.offline import DRAW_STATIC_FILES, cdn_urls, offline_map, strip_cdn
 from layers.zones import ZONE_STATUS_COLOURS, zones_layer, zones_legend
-from pages.zones_assets import install_draw_static
+from views.zones_assets import install_draw_static
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 XSS = "<img src=x onerror=alert(1)>"
@@ -109,7 +109,7 @@ def demo(tmp_path, monkeypatch):
     folder = tmp_path / "demo"
     shutil.copytree(DEMO_DIR, folder)
     monkeypatch.setenv(HOME_ENV, str(tmp_path / "home"))
-    monkeypatch.setattr(pages.common, "DEMO_DIR", folder)
+    monkeypatch.setattr(views.common, "DEMO_DIR", folder)
     return folder
 
 
@@ -121,7 +121,7 @@ def _run(at: AppTest) -> AppTest:
 
 def _page(user: str = "Chị Lan") -> AppTest:
     at = _run(AppTest.from_file(APP, default_timeout=120))
-    at.switch_page("pages/zones_view.py")
+    at.switch_page("views/zones_view.py")
     _run(at)
     if user:
         at.sidebar.text_input(key="zones_user").input(user)
@@ -241,8 +241,8 @@ def test_problems_of_the_drawing_are_shown_in_plain_words(demo):
 
 
 def test_a_saved_zone_reaches_the_map_page(demo):
-    sources = pages.common.map_sources(
-        str(demo), pages.common.dataset_stamp(str(demo)), "muong-lay-2023", 2025
+    sources = views.common.map_sources(
+        str(demo), views.common.dataset_stamp(str(demo)), "muong-lay-2023", 2025
     )
     assert sources.zones() is None  # no store yet
     _save(_draw(_page()), "Bản Nà")

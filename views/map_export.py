@@ -11,9 +11,9 @@ import streamlit as st
 from geo.errors import GeoError
 from geo.i18n import t
 from geo.indicator_catalogue import INDICATORS
-from pages.common import map_sources, plans
-from pages.map_build import MapRequest
-from pages.map_data import ALL_TARGETS
+from views.common import map_sources, plans
+from views.map_build import MapRequest
+from views.map_data import ALL_TARGETS
 
 __all__ = ["export_panel"]
 

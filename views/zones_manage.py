@@ -17,7 +17,7 @@ from geo.zones import (
     ZONE_TECHNOLOGIES,
 )
 from geo.zones_store import open_store
-from pages.zones_data import (
+from views.zones_data import (
     PageContext,
     clear_drawing,
     drawn_shape,

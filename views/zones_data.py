@@ -42,7 +42,7 @@ from layers.legend import legend
 from layers.offline import offline_map, strip_cdn
 from layers.simplify import simplify_units
 from layers.zones import outline_layer, zones_layer, zones_legend
-from pages import common
+from views import common
 
 __all__ = [
     "DRAWING_KEY",

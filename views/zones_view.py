@@ -29,9 +29,9 @@ from geo.zones import (
     Zone,
     validate_zones,
 )
-from pages.common import dataset_stamp, load_dataset, plans
-from pages.map_data import default_plan, default_year, plan_label, plan_years
-from pages.zones_data import (
+from views.common import dataset_stamp, load_dataset, plans
+from views.map_data import default_plan, default_year, plan_label, plan_years
+from views.zones_data import (
     DRAWING_KEY,
     PageContext,
     clear_drawing,
@@ -45,8 +45,8 @@ from pages.zones_data import (
     write,
     zones_map,
 )
-from pages.zones_extra import render_suggestions, render_transfer
-from pages.zones_manage import PICK_KEY, render_zones
+from views.zones_extra import render_suggestions, render_transfer
+from views.zones_manage import PICK_KEY, render_zones
 
 log = logging.getLogger(__name__)
 

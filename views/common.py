@@ -29,7 +29,7 @@ from geo.plans import Plan, load_plans
 from geo.settings import DEMO_DIR, ZONES_FILE_NAME
 from geo.upload import saved_datasets
 from layers.offline import STATIC_FILES
-from pages.map_build import MapRequest, MapSources, build_map
+from views.map_build import MapRequest, MapSources, build_map
 
 __all__ = [
     "install_static",
@@ -152,7 +152,7 @@ def _zones(folder: str, zones_at: tuple[int, int]) -> gpd.GeoDataFrame | None:
 
 
 def map_sources(folder: str, stamp: float, plan_id: str, year: int) -> MapSources:
-    """Return the cached inputs :func:`pages.map_build.build_map` asks for."""
+    """Return the cached inputs :func:`views.map_build.build_map` asks for."""
     return MapSources(
         evaluation=lambda level: evaluation(folder, stamp, plan_id, year, level),
         geometries=lambda level: geometries(folder, stamp, level),

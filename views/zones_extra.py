@@ -13,7 +13,7 @@ from geo.errors import errors_in
 from geo.i18n import t
 from geo.zones_io import import_zones
 from geo.zones_suggest import accept
-from pages.zones_data import PageContext, export_bytes, flash, md, suggestions, write
+from views.zones_data import PageContext, export_bytes, flash, md, suggestions, write
 
 __all__ = ["MAX_SUGGESTIONS", "EXPORTS", "render_suggestions", "render_transfer"]
 

@@ -38,7 +38,7 @@ from layers.simplify import METRES_PER_DEGREE, simplify_units
 from layers.style import MISSING_VILLAGE
 from layers.units import ftth_layer, ftth_legend, missing_villages_layer, units_layer, units_legend
 from layers.zones import zones_layer, zones_legend
-from pages.map_data import ALL_TARGETS, missing_villages, units_for_map
+from views.map_data import ALL_TARGETS, missing_villages, units_for_map
 
 __all__ = [
     "LAYER_KEYS",

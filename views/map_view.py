@@ -17,9 +17,9 @@ from geo.indicator_catalogue import INDICATORS
 from geo.manifest import read_manifest
 from geo.model import TERRITORY
 from layers.style import status_label
-from pages.common import cached_map, dataset_stamp, evaluation, geometries, load_dataset, plans, zones_stamp
-from pages.map_build import DEFAULT_LAYERS, LAYER_KEYS, LAYER_LABELS, MapRequest
-from pages.map_data import (
+from views.common import cached_map, dataset_stamp, evaluation, geometries, load_dataset, plans, zones_stamp
+from views.map_build import DEFAULT_LAYERS, LAYER_KEYS, LAYER_LABELS, MapRequest
+from views.map_data import (
     ALL_TARGETS,
     LEVEL_LABEL_KEYS,
     available_levels,
@@ -33,7 +33,7 @@ from pages.map_data import (
     unit_at,
     view_for,
 )
-from pages.map_export import export_panel
+from views.map_export import export_panel
 
 _MAP_HEIGHT = 620
 log = logging.getLogger(__name__)

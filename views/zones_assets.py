@@ -1,6 +1,6 @@
 """Copy Leaflet.draw's files from the installed ``django-leaflet`` package into the app's ``static/`` folder.
 
-Run at start-up beside :func:`pages.common.install_static`. The package folder is found with
+Run at start-up beside :func:`views.common.install_static`. The package folder is found with
 ``importlib.util.find_spec`` — django-leaflet's own Python code needs a configured Django and is never
 imported; only the JS, CSS and sprite files it ships are used.
 """
