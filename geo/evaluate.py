@@ -28,12 +28,13 @@ __all__ = ["LEVELS", "COLUMNS", "evaluate", "unit_geometries", "target_text", "s
 
 #: Levels a plan can be evaluated at, top down.
 LEVELS = (TERRITORY, "province", "district", "commune", "village")
-#: Columns of :func:`evaluate`.
+#: Columns of :func:`evaluate`. ``target`` is the stated figure (the lower bound of a range, 1 for "Có");
+#: ``target_text`` the target as planners write it ("≥ 100", "> 80", "25–30").
 COLUMNS = [
     "uid", "code", "name", "level", "parent_uid",
     "indicator", "label_vi", "label_en", "unit",
     "value", "value_source", "reported", "computed", "difference", "value_year",
-    "target_text", "comparator", "target_year",
+    "target", "target_text", "comparator", "target_year",
     "status", "gap", "n_samples", "numerator", "denominator", "closing_vi", "closing_en",
 ]  # fmt: skip
 _SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
@@ -277,6 +278,7 @@ def _judge(grid: pd.DataFrame, targets: dict[str, Target], *, min_tests: int) ->
     few = (source == "computed") & (grid["flag"].to_numpy(object) == "insufficient_samples")
     status[few], gap[few] = "insufficient samples", np.nan
     grid["value"], grid["value_source"], grid["status"], grid["gap"] = value, source, status, gap
+    grid["target"] = grid["indicator"].map({i: float(t.values[0]) for i, t in targets.items()})
     grid["target_text"] = grid["indicator"].map({i: target_text(t) for i, t in targets.items()})
     grid["comparator"] = grid["indicator"].map({i: t.comparator for i, t in targets.items()})
     grid["target_year"] = grid["indicator"].map({i: t.year for i, t in targets.items()})

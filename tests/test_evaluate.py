@@ -66,6 +66,7 @@ def test_site_sharing_gap_in_sites_and_plain_words(tiny):
     assert (row["value"], row["numerator"], row["denominator"]) == (50.0, 1.0, 2.0)
     assert (row["status"], row["gap"], row["value_source"]) == ("missed", 10.0, "computed")
     assert row["closing_vi"] == "Cần thêm 1 vị trí trạm dùng chung."
+    assert (row["target"], row["target_text"], row["comparator"]) == (60.0, "≥ 60", ">=")
 
 
 def test_ftth_names_the_villages_without_fibre(tiny):
