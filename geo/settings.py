@@ -18,6 +18,7 @@ __all__ = [
     "DEMO_DIR",
     "PLANS_DIR",
     "ZONES_FILE_NAME",
+    "ZONES_STORE_ENV",
     "YAML_LOADER",
     "STORAGE_CRS",
     "DEFAULT_METRIC_CRS",
@@ -41,6 +42,9 @@ YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: File name of a dataset's weak-signal zone store (a GeoPackage beside its data files).
 ZONES_FILE_NAME = "vung_lom_song.gpkg"
+#: Environment variable naming a shared zone store (a ``postgresql://`` URL or a GeoPackage path) that
+#: replaces the per-dataset GeoPackage, for offices where several planners work on one territory.
+ZONES_STORE_ENV = "COVERAGE_ZONES_STORE"
 
 #: Everything is stored in lon/lat WGS 84.
 STORAGE_CRS = "EPSG:4326"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import abc
 import logging
+import os
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -25,12 +26,21 @@ import pandas as pd
 import shapely
 
 from geo.errors import DataError, errors_in
+from geo.settings import ZONES_FILE_NAME, ZONES_STORE_ENV
 from geo.zones import EDITABLE_FIELDS, ZONE_FIELDS, Zone, check_transition, validate_zones, zones_frame
 
 if TYPE_CHECKING:
     from geo.zones_gpkg import GpkgZoneStore
 
-__all__ = ["BUSY_TIMEOUT_S", "HISTORY_COLUMNS", "ZoneStore", "GpkgZoneStore", "open_store", "now_text"]
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "HISTORY_COLUMNS",
+    "ZoneStore",
+    "GpkgZoneStore",
+    "dataset_store",
+    "open_store",
+    "now_text",
+]
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +179,16 @@ class ZoneStore(abc.ABC):
             rows = [dict(row) for row in cur.fetchall()]
         df = pd.DataFrame(rows, columns=HISTORY_COLUMNS).astype(object)
         return df.where(df.notna(), None)
+
+    def version(self) -> tuple[int, int]:
+        """Return a stamp that changes with every write: (history rows, dismissed suggestions).
+
+        Cheap (two counts), so a page can key its caches by it for a shared PostGIS store too."""
+        with self._reading() as cur:
+            cur.execute(self._sql("SELECT count(*) AS n FROM weak_zone_history"), {})
+            changes = dict(cur.fetchone())["n"]
+            cur.execute(self._sql("SELECT count(*) AS n FROM weak_zone_dismissed"), {})
+            return int(changes), int(dict(cur.fetchone())["n"])
 
     def dismissed(self) -> pd.DataFrame:
         """Return the suggestions a planner dismissed or accepted: suggestion_id, dismissed_by, at, reason."""
@@ -338,6 +358,14 @@ class ZoneStore(abc.ABC):
                 ),
                 {"id": suggestion_id, "user": user, "at": now_text(), "reason": reason},
             )
+
+
+def dataset_store(folder: str | Path) -> str:
+    """Return where a dataset's weak-signal zones are kept: the shared store named by the environment
+    variable ``COVERAGE_ZONES_STORE`` (a ``postgresql://`` URL or a GeoPackage path) when it is set,
+    else the GeoPackage :data:`geo.settings.ZONES_FILE_NAME` in the dataset's folder."""
+    shared = os.environ.get(ZONES_STORE_ENV, "").strip()
+    return shared or str(Path(folder) / ZONES_FILE_NAME)
 
 
 def open_store(store: str | Path) -> ZoneStore:

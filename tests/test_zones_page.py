@@ -7,8 +7,10 @@ into a store that cannot be opened. A drawing reaches the page through ``st.sess
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import uuid
 from pathlib import Path
 
 import folium
@@ -19,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 import views.common
 from geo.i18n import t
-from geo.settings import DEMO_DIR, ZONES_FILE_NAME
+from geo.settings import DEMO_DIR, ZONES_FILE_NAME, ZONES_STORE_ENV
 from geo.upload import HOME_ENV
 from geo.zones_store import open_store
 from layers.draw import DRAW_CSS, DRAW_JS, draw_control, draw_locale
@@ -295,3 +297,27 @@ def test_a_corrupted_store_shows_the_error_and_offers_no_save(demo):
     assert at.button(key="new_save").disabled
     assert not [b for b in at.button if b.key and b.key.startswith(("accept_", "dismiss_"))]
     assert store.read_bytes() == before
+
+
+@pytest.mark.postgis
+def test_a_configured_shared_postgis_store_receives_the_zone(demo, monkeypatch):
+    url = os.environ.get("COVERAGE_TEST_PG_URL", "")
+    if not url:
+        pytest.skip("no PostGIS server (set COVERAGE_TEST_PG_URL, e.g. via .ci/postgis.sh)")
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        with psycopg.connect(url, connect_timeout=3, autocommit=True) as conn:
+            schema = f"page_{uuid.uuid4().hex[:10]}"
+            conn.execute(f"CREATE SCHEMA {schema}")
+    except psycopg.Error:
+        pytest.skip("no PostGIS server (set COVERAGE_TEST_PG_URL, e.g. via .ci/postgis.sh)")
+    shared = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema},public"
+    monkeypatch.setenv(ZONES_STORE_ENV, shared)
+    try:
+        _save(_draw(_page()), "Bản Nà (kho dùng chung)")
+        with open_store(shared) as store:
+            assert list(store.list()["name"]) == ["Bản Nà (kho dùng chung)"]
+        assert not (demo / ZONES_FILE_NAME).exists()  # nothing went to the dataset's own GeoPackage
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")

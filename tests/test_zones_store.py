@@ -16,8 +16,9 @@ import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
 from geo.errors import DataError, ZoneStoreError
+from geo.settings import ZONES_FILE_NAME, ZONES_STORE_ENV
 from geo.zones import Zone
-from geo.zones_store import GpkgZoneStore, open_store
+from geo.zones_store import GpkgZoneStore, dataset_store, open_store
 
 PG_URL = os.environ.get("COVERAGE_TEST_PG_URL", "")
 FULL_ZONE = Zone(
@@ -335,3 +336,21 @@ def test_open_store_refuses_other_paths(tmp_path):
     with pytest.raises(ZoneStoreError):
         open_store(tmp_path / "missing-folder" / "zones.gpkg")
     assert not Path(tmp_path / "missing-folder").exists()
+
+
+def test_version_changes_with_every_write(store_url):
+    with open_store(store_url) as store:
+        empty = store.version()
+        zone_id = store.add(Zone(name="Bản Pa Tần", geometry=box(103.2, 22.1, 103.21, 22.11)), user="lan")
+        added = store.version()
+        store.set_status(zone_id, "verified", user="minh")
+        verified = store.version()
+        store.dismiss("abc123", user="minh")
+        assert len({empty, added, verified, store.version()}) == 4
+
+
+def test_a_shared_store_replaces_the_dataset_geopackage(tmp_path, monkeypatch):
+    monkeypatch.delenv(ZONES_STORE_ENV, raising=False)
+    assert dataset_store(tmp_path) == str(tmp_path / ZONES_FILE_NAME)
+    monkeypatch.setenv(ZONES_STORE_ENV, "postgresql://planner@db.local/vung_lom")
+    assert dataset_store(tmp_path) == "postgresql://planner@db.local/vung_lom"

@@ -26,8 +26,9 @@ from geo.indicators import compute_indicators
 from geo.manifest import MANIFEST_NAME
 from geo.model import Dataset
 from geo.plans import Plan, load_plans
-from geo.settings import DEMO_DIR, ZONES_FILE_NAME
+from geo.settings import DEMO_DIR
 from geo.upload import saved_datasets
+from geo.zones_store import dataset_store, open_store
 from layers.offline import STATIC_FILES
 from views.map_build import MapRequest, MapSources, build_map
 
@@ -123,10 +124,20 @@ def _coverage(folder: str, stamp: float, tech: str, per_operator: bool) -> gpd.G
 
 
 def zones_stamp(folder: str) -> tuple[int, int]:
-    """(modification time in ns, size) of the dataset's zone store file; (0, 0) when there is none.
+    """A stamp of the dataset's zone store that changes with every save; (0, 0) when there is none.
 
-    Caches of zones and of maps showing them are keyed by it, so a saved zone shows at once."""
-    path = Path(folder) / ZONES_FILE_NAME
+    A GeoPackage's (modification time in ns, size); a shared PostGIS store's :meth:`ZoneStore.version`
+    ((-1, -1) when it cannot be reached). Caches of zones and of maps showing them are keyed by it, so a
+    saved zone shows at once."""
+    store = dataset_store(folder)
+    if store.startswith(("postgresql://", "postgres://")):
+        try:
+            with open_store(store) as opened:
+                return opened.version()
+        except GeoError as exc:
+            log.warning("weak-signal zone store unreachable: %s", exc.en)
+            return (-1, -1)
+    path = Path(store)
     if not path.exists():
         return (0, 0)
     info = path.stat()
@@ -135,13 +146,10 @@ def zones_stamp(folder: str) -> tuple[int, int]:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _zones(folder: str, zones_at: tuple[int, int]) -> gpd.GeoDataFrame | None:
-    path = Path(folder) / ZONES_FILE_NAME
-    if not path.exists():
+    if zones_at == (0, 0):
         return None
-    from geo.zones_store import open_store
-
     try:
-        store = open_store(path)
+        store = open_store(dataset_store(folder))
         try:
             return store.list()
         finally:

@@ -1,11 +1,12 @@
 """What the weak-signal zones page reads and writes: the store's state, cached maps and evidence, the
 drawing taken from the map, and the tables shown to the planner.
 
-The zone store of a dataset is ``<dataset folder>/`` + :data:`geo.settings.ZONES_FILE_NAME`. Reads are
-cached by the store file's modification stamp, so a save shows at once; a store that cannot be opened
-gives a :class:`StoreState` with ``error`` set and no zones — the page then shows the message and offers no
-save, so an empty layer can never be written over the real one. The drawing arrives through
-:func:`take_drawing` (from ``st_folium``) into ``st.session_state[DRAWING_KEY]`` — tests set that key.
+The zone store of a dataset is :func:`geo.zones_store.dataset_store` (its GeoPackage, or a shared store).
+Reads are cached by the store's stamp (:func:`views.common.zones_stamp`), so a save shows at once; a
+store that cannot be opened gives a :class:`StoreState` with ``error`` set and no zones — the page then
+shows the message and offers no save, so an empty layer can never be written over the real one. The
+drawing arrives through :func:`take_drawing` (from ``st_folium``) into
+``st.session_state[DRAWING_KEY]`` — tests set that key.
 """
 
 from __future__ import annotations
@@ -32,10 +33,9 @@ from geo.errors import DataError, GeoError, ZoneStoreError
 from geo.i18n import STRINGS, t
 from geo.model import Dataset
 from geo.plans import Plan
-from geo.settings import ZONES_FILE_NAME
 from geo.zones import SEVERITY_LABELS, STATUS_LABELS, zones_frame
 from geo.zones_io import export_zones
-from geo.zones_store import ZoneStore, open_store
+from geo.zones_store import ZoneStore, dataset_store, open_store
 from geo.zones_suggest import ZoneEvidence, suggest_zones, zone_evidence
 from layers.draw import draw_control, draw_locale
 from layers.legend import legend
@@ -113,9 +113,9 @@ class PageContext:
         return self.state.error is None and bool(self.user.strip())
 
 
-def store_path(folder: str) -> Path:
-    """Return the zone store file of the dataset in ``folder``."""
-    return Path(folder) / ZONES_FILE_NAME
+def store_path(folder: str) -> str:
+    """Return the zone store of the dataset in ``folder`` (its GeoPackage, or the configured shared store)."""
+    return dataset_store(folder)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -136,7 +136,7 @@ def read_store(folder: str) -> StoreState:
     if stamp == (0, 0):
         return StoreState(zones_frame([]), frozenset(), stamp)
     try:
-        zones, dismissed = _load(str(path), stamp)
+        zones, dismissed = _load(path, stamp)
     except GeoError as exc:
         log.warning("zone store %s cannot be read: %s", path, exc.en)
         return StoreState(zones_frame([]), frozenset(), stamp, exc)
