@@ -68,12 +68,11 @@ def _plan(plan_id: str):
 
 
 def _zones(store: str | None, dataset_folder: str):
-    """The live weak-signal zones of ``store`` (default: the dataset's own GeoPackage), or None."""
-    from geo.settings import ZONES_FILE_NAME
-    from geo.zones_store import open_store
+    """The live weak-signal zones of ``store`` (default: the dataset's own or the shared store), or None."""
+    from geo.zones_store import dataset_store, open_store
 
-    path = store or str(Path(dataset_folder) / ZONES_FILE_NAME)
-    if store is None and not Path(path).exists():
+    path = store or dataset_store(dataset_folder)
+    if store is None and not path.startswith(("postgresql://", "postgres://")) and not Path(path).exists():
         return None
     with open_store(path) as opened:
         return opened.list()
