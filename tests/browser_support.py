@@ -6,6 +6,7 @@ chromedriver or selenium is missing.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -15,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 from urllib.request import urlopen
 
 import pytest
@@ -91,3 +93,15 @@ def chromium(window: str) -> Iterator[object]:
         yield driver
     finally:
         driver.quit()
+
+
+def remote_requests(driver, host: str) -> list[str]:
+    """Every http(s) request the page made to a host other than ``host`` (from Chromium's performance log)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            url = message["params"]["request"]["url"]
+            if urlparse(url).scheme in ("http", "https") and urlparse(url).hostname != host:
+                urls.append(url)
+    return urls

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser_support import chromium, require_browser, running_app
+from tests.browser_support import chromium, remote_requests, require_browser, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -88,17 +88,6 @@ def _map_script(driver) -> dict:
     return {}
 
 
-def _remote_requests(driver, host: str) -> list[str]:
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            url = message["params"]["request"]["url"]
-            if urlparse(url).scheme in ("http", "https") and urlparse(url).hostname != host:
-                urls.append(url)
-    return urls
-
-
 def _choose(driver, label: str, option: str) -> None:
     """Pick ``option`` in the sidebar select box labelled ``label`` (typing filters the list)."""
     box = driver.find_element(By.XPATH, f"//label[.//p[text()='{label}']]/following-sibling::div//input")
@@ -124,5 +113,5 @@ def test_map_shows_units_sites_and_legend_then_redraws_for_another_indicator(ser
     redraw = time.perf_counter() - start
     assert "Tỷ lệ thôn được phủ băng rộng cố định" in _map_script(browser)["legend"]
     browser.save_screenshot(str(tmp_path / "map_ftth.png"))
-    assert _remote_requests(browser, urlparse(server).hostname) == []
+    assert remote_requests(browser, urlparse(server).hostname) == []
     print(json.dumps({"first_map_s": round(first, 2), "redraw_s": round(redraw, 2)}))

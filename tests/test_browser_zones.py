@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import pytest
 
 from geo.settings import DEMO_DIR, ZONES_FILE_NAME
-from tests.browser_support import chromium, require_browser, running_app
+from tests.browser_support import chromium, remote_requests, require_browser, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -138,17 +138,6 @@ def _text(driver) -> str:
     return driver.find_element(By.TAG_NAME, "body").text
 
 
-def _remote_requests(driver, host: str) -> list[str]:
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            url = message["params"]["request"]["url"]
-            if urlparse(url).scheme in ("http", "https") and urlparse(url).hostname != host:
-                urls.append(url)
-    return urls
-
-
 def test_draw_a_polygon_save_it_and_find_it_after_a_reload(server, browser, tmp_path):
     url, folder = server
     _open(browser, url)
@@ -194,5 +183,5 @@ def test_draw_a_polygon_save_it_and_find_it_after_a_reload(server, browser, tmp_
     table = browser.execute_script("return document.querySelector('[data-testid=stDataFrame]').textContent")
     assert NAME in table and "Chị Lan" in table  # in the zones table, exactly as typed
     browser.save_screenshot(str(tmp_path / "zones_reloaded.png"))
-    assert _remote_requests(browser, urlparse(url).hostname) == []
+    assert remote_requests(browser, urlparse(url).hostname) == []
     print(json.dumps({"save_zone_s": round(saved, 2), "reload_until_zone_drawn_s": round(reload, 2)}))
