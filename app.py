@@ -26,8 +26,6 @@ def main() -> None:
     install_static(ROOT)
     install_draw_static(ROOT)
     lang = language()
-    if "saved_dataset" in st.session_state:  # a dataset just saved on the upload page opens at once
-        st.session_state["dataset"] = st.session_state.pop("saved_dataset")
     dataset_choice(lang)
     pages = [
         st.Page("views/map_view.py", title=t("page_map", lang), url_path="map", default=True),

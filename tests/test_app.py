@@ -44,15 +44,15 @@ def test_the_page_opens_in_vietnamese_on_the_demo_with_its_plan():
     assert at.title[0].value == "Bản đồ phủ sóng hạ tầng số — Thị xã Sông Nậm (dữ liệu mô phỏng)"
     assert at.selectbox(key="plan").value == "muong-lay-2023"  # the demo lies in Điện Biên
     assert at.selectbox(key="year").value == 2025
-    assert at.selectbox(key="level").value == "commune"
-    assert at.selectbox(key="indicator").value == "__all__"
+    assert at.selectbox(key="level.vi").value == "commune"
+    assert at.selectbox(key="indicator.vi").value == "__all__"
     assert [m.label for m in at.metric] == ["Đạt", "Chưa đạt", "Không có dữ liệu"]
     assert at.subheader[-1].value == "Đơn vị chưa đạt chỉ tiêu"
 
 
 def test_the_missing_table_lists_missed_units_largest_gap_first():
     at = _run()
-    at.selectbox(key="indicator").set_value("village_ftth_coverage")
+    at.selectbox(key="indicator.vi").set_value("village_ftth_coverage")
     _run(at)
     shown = at.dataframe[-1].value
     expected = missing_table(
@@ -66,10 +66,14 @@ def test_the_missing_table_lists_missed_units_largest_gap_first():
 
 def test_english_switch_translates_the_page():
     at = _run()
+    at.selectbox(key="level.vi").set_value("village")
+    _run(at)
     at.radio(key="lang").set_value("en")
     _run(at)
     assert at.title[0].value.startswith("Digital infrastructure coverage map — ")
-    assert at.selectbox(key="level").label == "Unit level"
+    level = at.selectbox(key="level.en")  # a widget per language, so its option labels are redrawn
+    assert (level.label, level.value) == ("Unit level", "village")  # the choice is carried over
+    assert level.format_func("village") == "Village"
     assert [m.label for m in at.metric] == ["Met", "Missed", "No data"]
 
 
@@ -80,25 +84,25 @@ def test_every_sidebar_choice_redraws_without_error():
         _run(at)
     at.selectbox(key="year").set_value(2030)
     _run(at)
-    at.selectbox(key="indicator").set_value("mobile_speed")
+    at.selectbox(key="indicator.vi").set_value("mobile_speed")
     _run(at)
-    at.radio(key="colour_by").set_value("value")
+    at.radio(key="colour_by.vi").set_value("value")
     for key in ("4g", "5g", "ftth", "speed", "zones", "places", "wifi"):
         at.checkbox(key=f"layer_{key}").check()
     _run(at)
     at.checkbox(key="per_operator").check()
     _run(at)
     for level in ("village", "district", "territory"):
-        at.selectbox(key="level").set_value(level)
+        at.selectbox(key="level.vi").set_value(level)
         _run(at)
-        assert at.selectbox(key="level").value == level
-    at.selectbox(key="level").set_value("village")
+        assert at.selectbox(key="level.vi").value == level
+    at.selectbox(key="level.vi").set_value("village")
     _run(at)
-    communes = at.selectbox(key="area_commune").options
+    communes = at.selectbox(key="area_commune.vi").options
     assert communes[0] == "Toàn bộ" and len(communes) == 1 + 7  # "all" and the demo's seven communes
-    at.selectbox(key="area_commune").select_index(1)
+    at.selectbox(key="area_commune.vi").select_index(1)
     _run(at)
-    assert at.selectbox(key="area_commune").value == "99002"  # Phường Na Phát sorts first by name
+    assert at.selectbox(key="area_commune.vi").value == "99002"  # Phường Na Phát sorts first by name
 
 
 def _communes_geojson() -> bytes:
@@ -128,7 +132,7 @@ def test_upload_of_good_files_saves_a_dataset(home):
     assert at.success[0].value.startswith("Đã lưu bộ dữ liệu 'Huyện Nà Hỳ'")
     assert (home / "datasets" / "Huyện-Nà-Hỳ" / "dataset.yaml").exists()
     _run(at)  # the next visit opens the saved dataset in the sidebar
-    assert at.selectbox(key="dataset").value == str(home / "datasets" / "Huyện-Nà-Hỳ")
+    assert at.selectbox(key="dataset.vi").value == str(home / "datasets" / "Huyện-Nà-Hỳ")
     at.switch_page("views/map_view.py")
     _run(at)  # boundaries only, no statistics: every unit "no data", and still no error
     assert at.title[0].value == "Bản đồ phủ sóng hạ tầng số — Huyện Nà Hỳ" and not at.error
@@ -162,7 +166,7 @@ def test_install_static_copies_leaflet_from_the_package(tmp_path):
 
 def test_export_this_map_offers_the_sheet_for_download():
     at = _run()
-    at.selectbox(key="indicator").set_value("village_ftth_coverage")
+    at.selectbox(key="indicator.vi").set_value("village_ftth_coverage")
     at.selectbox(key="export_format").set_value("pdf")
     _run(at)
     shown = at.selectbox(key="export_indicator_village_ftth_coverage")

@@ -35,6 +35,7 @@ from views.map_build import MapRequest, MapSources, build_map
 __all__ = [
     "install_static",
     "language",
+    "choice_key",
     "dataset_choice",
     "dataset_stamp",
     "load_dataset",
@@ -75,14 +76,35 @@ def dataset_stamp(folder: str) -> float:
     return (manifest if manifest.exists() else path).stat().st_mtime
 
 
+def choice_key(name: str, lang: str) -> str:
+    """Return the widget key of a choice whose option labels are translated (``"level.vi"``).
+
+    Streamlit identifies a keyed widget by its key alone and keeps showing the chosen option's label in
+    the old language, so each language gets its own widget; when the language changes, the choice made
+    in the other language's widget is carried over."""
+    key = f"{name}.{lang}"
+    for other in (f"{name}.{code}" for code in LANGUAGES if code != lang):
+        if other in st.session_state:
+            st.session_state[key] = st.session_state.pop(other)
+    return key
+
+
 def dataset_choice(lang: str) -> str:
-    """Show the dataset select box (the demo, then saved datasets) and return the chosen folder."""
+    """Show the dataset select box (the demo, then saved datasets) and return the chosen folder.
+
+    The choice is also kept language-independent in ``st.session_state["dataset"]`` for the pages; a
+    dataset just saved on the upload page (``"saved_dataset"``) is chosen at once."""
     options = {str(DEMO_DIR): t("dataset_demo", lang)} | {
         str(p): name for name, p in saved_datasets().items()
     }
-    if st.session_state.get("dataset") not in options:
-        st.session_state["dataset"] = str(DEMO_DIR)
-    return st.sidebar.selectbox(t("dataset", lang), list(options), format_func=options.get, key="dataset")
+    key = choice_key("dataset", lang)
+    if "saved_dataset" in st.session_state:
+        st.session_state[key] = st.session_state.pop("saved_dataset")
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = str(DEMO_DIR)
+    choice = st.sidebar.selectbox(t("dataset", lang), list(options), format_func=options.get, key=key)
+    st.session_state["dataset"] = choice
+    return choice
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -11,7 +11,7 @@ import streamlit as st
 from geo.errors import GeoError
 from geo.i18n import t
 from geo.indicator_catalogue import INDICATORS
-from views.common import map_sources, plans
+from views.common import choice_key, map_sources, plans
 from views.map_build import MapRequest
 from views.map_data import ALL_TARGETS
 
@@ -60,7 +60,7 @@ def export_panel(lang: str, dataset, rows: pd.DataFrame, request: MapRequest, st
             t("export_orientation", lang),
             ("landscape", "portrait"),
             format_func=lambda o: t(f"export_{o}", lang),
-            key="export_orientation",
+            key=choice_key("export_orientation", lang),
         )
         fmt = third.selectbox(t("export_format", lang), ("png", "pdf", "svg"), key="export_format")
         default = request.indicator if request.indicator != ALL_TARGETS else indicators[0]

@@ -17,7 +17,16 @@ from geo.indicator_catalogue import INDICATORS
 from geo.manifest import read_manifest
 from geo.model import TERRITORY
 from layers.style import status_label
-from views.common import cached_map, dataset_stamp, evaluation, geometries, load_dataset, plans, zones_stamp
+from views.common import (
+    cached_map,
+    choice_key,
+    dataset_stamp,
+    evaluation,
+    geometries,
+    load_dataset,
+    plans,
+    zones_stamp,
+)
 from views.map_build import DEFAULT_LAYERS, LAYER_KEYS, LAYER_LABELS, MapRequest
 from views.map_data import (
     ALL_TARGETS,
@@ -65,23 +74,25 @@ def _choices(lang: str, dataset, folder: str, stamp: float) -> MapRequest | None
         st.session_state["year"] = default_year(plan)
     year = side.selectbox(t("year", lang), years, key="year")
     levels = available_levels(dataset)
-    if st.session_state.get("level") not in levels:
-        st.session_state["level"] = "commune" if "commune" in levels else levels[-1]
+    key = choice_key("level", lang)
+    if st.session_state.get(key) not in levels:
+        st.session_state[key] = "commune" if "commune" in levels else levels[-1]
     level = side.selectbox(
-        t("level", lang), levels, format_func=lambda v: t(LEVEL_LABEL_KEYS[v], lang), key="level"
+        t("level", lang), levels, format_func=lambda v: t(LEVEL_LABEL_KEYS[v], lang), key=key
     )
     area = _area_choice(lang, dataset, folder, stamp, level)
     rows = evaluation(folder, stamp, plan_id, year, level)
     labels = {ALL_TARGETS: t("all_targets", lang)}
     labels |= {i: INDICATORS[i].label(lang) for i in pd.unique(rows["indicator"])}
-    if st.session_state.get("indicator") not in labels:
-        st.session_state["indicator"] = ALL_TARGETS
-    indicator = side.selectbox(t("indicator", lang), list(labels), format_func=labels.get, key="indicator")
+    key = choice_key("indicator", lang)
+    if st.session_state.get(key) not in labels:
+        st.session_state[key] = ALL_TARGETS
+    indicator = side.selectbox(t("indicator", lang), list(labels), format_func=labels.get, key=key)
     colour_by = side.radio(
         t("colour_by", lang),
         ("status", "value"),
         format_func=lambda v: t(f"colour_{v}", lang),
-        key="colour_by",
+        key=choice_key("colour_by", lang),
         horizontal=True,
         disabled=indicator == ALL_TARGETS,
     )
@@ -118,7 +129,7 @@ def _area_choice(lang: str, dataset, folder: str, stamp: float, level: str) -> s
     units = geometries(folder, stamp, parent).sort_values("name")
     options = ["", *units["uid"].astype(str)]  # "" = everything
     names = dict(zip(units["uid"].astype(str), units["name"], strict=True)) | {"": t("area_all", lang)}
-    key = f"area_{parent}"  # one choice per parent level: a commune uid means nothing at district level
+    key = choice_key(f"area_{parent}", lang)  # one choice per parent level: a commune uid means nothing above
     if st.session_state.get(key) not in options:
         st.session_state[key] = ""
     return (
