@@ -19,7 +19,7 @@ from geo.model import LEVEL_OF_LAYER, STATS_FIELDS, TERRITORY, Dataset
 from geo.names import name_key, name_keys
 from geo.settings import UNIT_LEVELS
 from geo.sources import read_table
-from geo.validate import parse_flags, parse_numbers
+from geo.validate import fold_word, parse_flags, parse_numbers
 
 __all__ = ["read_unit_stats", "level_of"]
 
@@ -31,19 +31,11 @@ _LEVEL_WORDS = {
 }
 
 
-def _fold(text: str) -> str:
-    """Key for level words: the shared name key without spaces, diacritics folded."""
-    import unicodedata
-
-    text = unicodedata.normalize("NFD", str(text).replace("Đ", "D").replace("đ", "d").lower())
-    return "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
-
-
 def level_of(value: object) -> str | None:
     """Map a level cell ("Xã", "phường", "Thôn", "commune", "Thị xã") to a unit layer name, or None."""
     if value is None or pd.isna(value):
         return None
-    folded = _fold(value)
+    folded = fold_word(value)
     for layer, words in _LEVEL_WORDS.items():
         if folded in words or folded == LEVEL_OF_LAYER[layer]:
             return layer

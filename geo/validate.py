@@ -20,6 +20,7 @@ from geo.model import LAYER_FIELDS
 from geo.settings import TECHNOLOGIES
 
 __all__ = [
+    "fold_word",
     "parse_numbers",
     "parse_flags",
     "parse_operators",
@@ -65,8 +66,10 @@ _NETWORK_WORDS = {
 _SEPARATORS = re.compile(r"[,;/+&|]|\s+và\s+|\s+and\s+")
 
 
-def _fold(text: str) -> str:
-    """Lower-case, strip diacritics (Đ→d) and every non-alphanumeric character."""
+def fold_word(text: object) -> str:
+    """Return ``text`` lower-cased, without diacritics (Đ→d) or any non-alphanumeric character.
+
+    The key for matching short coded words in cells ("Cố định" → "codinh", "Thị xã" → "thixa")."""
     text = unicodedata.normalize("NFD", str(text).replace("Đ", "D").replace("đ", "d"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"[^0-9a-z]", "", text.lower())
@@ -157,7 +160,7 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _folded(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     """``(codes, folded distinct texts)`` of a column; code -1 marks a missing cell."""
     codes, uniques = _distinct(values)
-    return codes, [_fold(text) for text in uniques]
+    return codes, [fold_word(text) for text in uniques]
 
 
 def parse_flags(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -184,7 +187,7 @@ def _parse_set(
     codes, uniques = _distinct(values)
     sets, bad = [], []
     for text in uniques:
-        folded = [f for f in map(_fold, _SEPARATORS.split(text)) if f]
+        folded = [f for f in map(fold_word, _SEPARATORS.split(text)) if f]
         found = {words[f] for f in folded if f in words}
         sets.append(";".join(sorted(found, key=rank.__getitem__)) if found else pd.NA)
         bad.append(any(f not in words for f in folded))
