@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.dataset import read_dataset
 from geo.demo import write_demo
-from geo.evaluate import evaluate
 from geo.export import export_annex, export_atlas, export_map
-from geo.plans import load_plans
+from geo.io.dataset import read_dataset
+from geo.plans.evaluate import evaluate
+from geo.plans.targets import load_plans
 
 PLAN = "muong-lay-2023"
 YEAR = 2025

@@ -18,11 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.coverage import coverage_areas  # noqa: E402
-from geo.dataset import read_dataset  # noqa: E402
+from geo.compute.coverage import coverage_areas  # noqa: E402
 from geo.demo import write_demo  # noqa: E402
-from geo.evaluate import evaluate, unit_geometries  # noqa: E402
-from geo.plans import load_plans  # noqa: E402
+from geo.io.dataset import read_dataset  # noqa: E402
+from geo.plans.evaluate import evaluate, unit_geometries  # noqa: E402
+from geo.plans.targets import load_plans  # noqa: E402
 from views.map_build import DEFAULT_LAYERS, LAYER_KEYS, MapRequest, MapSources, build_map  # noqa: E402
 
 PLAN = "muong-lay-2023"

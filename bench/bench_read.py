@@ -8,9 +8,9 @@ otherwise the scales are generated into a temporary folder first.
 Figures (each measured in a fresh process, so ``peak_mb`` is that figure's own peak resident
 memory, interpreter and imports included):
 
-- ``read_<layer>``: one layer as :func:`geo.dataset.read_dataset` reads it (file, CRS, names,
+- ``read_<layer>``: one layer as :func:`geo.io.dataset.read_dataset` reads it (file, CRS, names,
   attribute checks, and unit-geometry cleaning for unit layers);
-- ``read_total``: the whole :func:`geo.dataset.read_dataset` (every layer, unit hierarchy,
+- ``read_total``: the whole :func:`geo.io.dataset.read_dataset` (every layer, unit hierarchy,
   unit statistics);
 - ``read_floor``: the same files read with no checks at all (``pyogrio.read_dataframe`` with
   Arrow for map files, ``pandas.read_csv`` with the pyarrow engine for CSV, ``pandas.read_excel``);
@@ -38,11 +38,11 @@ SCALES = ("province", "national")
 
 def _layer_reader(folder: Path, role: str) -> Callable[[], Any]:
     """What ``read_dataset`` does for one spatial layer of the manifest in ``folder``."""
-    from geo.manifest import read_manifest
+    from geo.io.manifest import read_manifest
+    from geo.io.sources import read_layer
+    from geo.io.units import clean_unit_geometries
+    from geo.io.validate import validate_layer
     from geo.settings import UNIT_LEVELS
-    from geo.sources import read_layer
-    from geo.units import clean_unit_geometries
-    from geo.validate import validate_layer
 
     manifest = read_manifest(folder)
     spec = next(s for s in manifest.layers if s.role == role)
@@ -65,7 +65,7 @@ def _floor_reader(folder: Path) -> Callable[[], Any]:
     import pandas as pd
     import pyogrio
 
-    from geo.manifest import read_manifest
+    from geo.io.manifest import read_manifest
 
     specs = read_manifest(folder).layers
 
@@ -83,7 +83,7 @@ def _floor_reader(folder: Path) -> Callable[[], Any]:
 def _measure(folder: Path, figure: str) -> dict[str, Any]:
     """Run one figure in this process and return its seconds and peak memory (MB)."""
     if figure == "read_total":
-        from geo.dataset import read_dataset
+        from geo.io.dataset import read_dataset
 
         run = lambda: read_dataset(folder)  # noqa: E731
     elif figure == "read_floor":
@@ -98,7 +98,7 @@ def _measure(folder: Path, figure: str) -> dict[str, Any]:
 
 
 def _figures(folder: Path) -> list[str]:
-    from geo.manifest import read_manifest
+    from geo.io.manifest import read_manifest
 
     roles = [s.role for s in read_manifest(folder).layers if s.role != "unit_stats"]
     return [f"read_{role}" for role in roles] + ["read_total", "read_floor"]

@@ -1,4 +1,5 @@
-"""4G and 5G coverage areas (``geo.coverage.coverage_areas``) as a map layer, merged or per operator."""
+"""4G and 5G coverage areas (``geo.compute.coverage.coverage_areas``) as a map layer, merged or per
+operator."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 and the villages that make their commune miss its target.
 
 Inputs are unit polygons in EPSG:4326 already joined to one indicator's evaluation rows
-(``geo.evaluate.evaluate``): ``uid``, ``name``, ``status`` and, when known, ``value``, ``unit``,
+(``geo.plans.evaluate.evaluate``): ``uid``, ``name``, ``status`` and, when known, ``value``, ``unit``,
 ``target_text``, ``gap``; in "all targets" mode ``n_missed`` and ``n_targets`` instead. "No data"
 is grey, hatched and dashed, so it never reads as "missed".
 """

@@ -1,5 +1,5 @@
 """Weak-signal zones ("vùng lõm sóng") as a map layer, coloured by status, and the unit outlines they are
-drawn over on the zones page. The store that keeps them is ``geo.zones_store``."""
+drawn over on the zones page. The store that keeps them is ``geo.zones.store``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.i18n import t
-from geo.zones import STATUS_LABELS, ZONE_STATUSES
+from geo.zones.record import STATUS_LABELS, ZONE_STATUSES
 from layers.geojson import format_number, geojson_layer, tooltip_html
 from layers.legend import LegendEntry, swatch
 from layers.style import LAYER_STYLES

@@ -7,8 +7,14 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.aggregate import aggregate_counts, aggregate_items, aggregate_medians, build_hierarchy, point_xy
-from geo.indicators import compute_indicators
+from geo.compute.hierarchy import (
+    aggregate_counts,
+    aggregate_items,
+    aggregate_medians,
+    build_hierarchy,
+    point_xy,
+)
+from geo.compute.indicators import compute_indicators
 from tests.test_coverage import dataset, points, units
 
 COMMUNES = [

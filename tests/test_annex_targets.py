@@ -1,4 +1,4 @@
-"""Tests for geo.annex_targets: cell parsing and reading an annex-like XLSX (Mường Lay layout)."""
+"""Tests for geo.plans.annex_targets: cell parsing and reading an annex-like XLSX (Mường Lay layout)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font
 
-from geo.annex_targets import parse_target_text, read_annex_targets
 from geo.errors import PlanError
-from geo.plans import load_plans
+from geo.plans.annex_targets import parse_target_text, read_annex_targets
+from geo.plans.targets import load_plans
 
 
 @pytest.mark.parametrize(

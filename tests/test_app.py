@@ -11,11 +11,11 @@ import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from geo.dataset import read_dataset
-from geo.evaluate import evaluate
 from geo.i18n import STRINGS, t
-from geo.plans import load_plans
-from geo.upload import HOME_ENV
+from geo.io.dataset import read_dataset
+from geo.io.upload import HOME_ENV
+from geo.plans.evaluate import evaluate
+from geo.plans.targets import load_plans
 from views.map_data import missing_table
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

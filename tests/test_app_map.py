@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo.coverage import coverage_areas
-from geo.dataset import read_dataset
-from geo.evaluate import evaluate, unit_geometries
-from geo.plans import load_plans
+from geo.compute.coverage import coverage_areas
+from geo.io.dataset import read_dataset
+from geo.plans.evaluate import evaluate, unit_geometries
+from geo.plans.targets import load_plans
 from layers.offline import cdn_urls
 from views.map_build import LAYER_KEYS, MapRequest, MapSources, area_units, build_map
 from views.map_data import ALL_TARGETS, missing_villages, unit_at, units_for_map, view_for

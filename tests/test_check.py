@@ -8,8 +8,8 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import Polygon, box
 
-from geo.cli import main
-from geo.dataset import read_dataset
+from geo.cli.main import main
+from geo.io.dataset import read_dataset
 from geo.settings import DEMO_DIR
 from tests.helpers import cp1258
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from geo.cli import main
+from geo.cli.main import main
 
 
 def test_plans_json_lists_every_plan(capsys: pytest.CaptureFixture[str]):

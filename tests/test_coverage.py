@@ -16,7 +16,7 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from geo.coverage import (
+from geo.compute.coverage import (
     BROADBAND,
     coverage_areas,
     coverage_bits,
@@ -27,9 +27,9 @@ from geo.coverage import (
     operator_bits,
     prepare_sites,
 )
+from geo.compute.pathloss import pathloss_radius_m
+from geo.compute.sampling import grid_coverage_bits, sample_grid
 from geo.model import Dataset
-from geo.pathloss import pathloss_radius_m
-from geo.sampling import grid_coverage_bits, sample_grid
 from geo.settings import DEFAULT_METRIC_CRS, merged
 
 _TO_METRIC = Transformer.from_crs("EPSG:4326", DEFAULT_METRIC_CRS, always_xy=True)

@@ -1,4 +1,4 @@
-"""Tests for geo.crs: the province zone table, CRS guesses, swapped axes and the pinned 6960 transform."""
+"""Tests for geo.io.crs: the province zone table, CRS guesses, swapped axes and the pinned 6960 transform."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 import shapely
 from pyproj import Geod, Transformer
 
-from geo.crs import (
+from geo.errors import DataError
+from geo.io.crs import (
     PROVINCES_MERGED_2025,
     TM3_EPSG_BY_MERIDIAN,
     TM3_MERIDIAN_BY_PROVINCE,
@@ -19,7 +20,6 @@ from geo.crs import (
     tm3_crs_for_province,
     to_wgs84,
 )
-from geo.errors import DataError
 
 GEOD = Geod(ellps="WGS84")
 # EPSG transformation 6960 written out by hand from the official 7 parameters (position vector form).
@@ -31,7 +31,7 @@ HELMERT_6960 = (
 
 
 def _tm3_pipeline(meridian: float) -> Transformer:
-    """VN-2000 TM-3 (metres) → WGS 84 lon/lat, built independently of geo.crs."""
+    """VN-2000 TM-3 (metres) → WGS 84 lon/lat, built independently of geo.io.crs."""
     return Transformer.from_pipeline(
         f"+proj=pipeline +step +inv +proj=tmerc +lat_0=0 +lon_0={meridian} +k=0.9999 +x_0=500000 +y_0=0 "
         f"+ellps=WGS84 {HELMERT_6960} +step +proj=unitconvert +xy_in=rad +xy_out=deg"

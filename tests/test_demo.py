@@ -15,7 +15,7 @@ import shapely
 import yaml
 
 from geo.demo import write_demo
-from geo.demo_village import STORY
+from geo.demo.village import STORY
 
 METRIC = "EPSG:9205"
 # Every indicator of INDICATORS.md whose kind is "tabular".

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo.dataset import read_dataset
-from geo.evaluate import evaluate, unit_geometries
-from geo.plans import Target, load_plans
+from geo.io.dataset import read_dataset
+from geo.plans.evaluate import evaluate, unit_geometries
+from geo.plans.targets import Target, load_plans
 from geo.settings import DEMO_DIR
 
 # Two villages side by side in one commune near 103.2°E 22.0°N, each about 5.2 km × 11 km.

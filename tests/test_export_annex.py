@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from geo.errors import GeoError
-from geo.export_annex import annex_years, export_annex
+from geo.export.annex import annex_years, export_annex
 from geo.settings import DEMO_DIR
 from tests.test_export_map import MADE_ON, tiny_dataset, tiny_evaluation, tiny_plan
 
@@ -151,8 +151,8 @@ def test_other_formats_are_refused(tmp_path):
 
 @pytest.mark.skipif(not (DEMO_DIR / "dataset.yaml").exists(), reason="data/demo not generated")
 def test_demo_annex_evaluates_the_plan_itself(tmp_path):
-    from geo.dataset import read_dataset
-    from geo.plans import load_plans
+    from geo.io.dataset import read_dataset
+    from geo.plans.targets import load_plans
 
     dataset = read_dataset(DEMO_DIR)
     path = export_annex(dataset, load_plans()["quang-trung-2023"], out=tmp_path / "qt.xlsx", made_on=MADE_ON)

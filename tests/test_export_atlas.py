@@ -7,7 +7,7 @@ import pytest
 from shapely.geometry import box
 
 from geo.errors import GeoError
-from geo.export_atlas import export_atlas
+from geo.export.atlas import export_atlas
 from tests.test_export_map import MADE_ON, embedded_fonts, pdf_text, tiny_dataset, tiny_evaluation, tiny_plan
 
 

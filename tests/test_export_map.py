@@ -2,7 +2,7 @@
 
 The builders here (``tiny_dataset``, ``tiny_plan``, ``tiny_evaluation``) are shared by the
 atlas and annex tests: two communes of two villages each near 103°E 22°N, two BTS sites (one
-shared), and an evaluation written by hand following geo.evaluate's columns.
+shared), and an evaluation written by hand following geo.plans.evaluate's columns.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from matplotlib.figure import Figure
 from PIL import Image
 from shapely.geometry import Point, box
 
+from geo.compute.catalogue import INDICATORS
 from geo.errors import GeoError
-from geo.evaluate import COLUMNS
-from geo.export_draw import add_scale_bar, place_labels, status_units
-from geo.export_map import export_map
-from geo.indicator_catalogue import INDICATORS
+from geo.export.draw import add_scale_bar, place_labels, status_units
+from geo.export.map import export_map
 from geo.model import Dataset
-from geo.plans import Period, Plan, Target, Territory
+from geo.plans.evaluate import COLUMNS
+from geo.plans.targets import Period, Plan, Target, Territory
 from geo.settings import DEMO_DIR
 
 MADE_ON = date(2026, 11, 23)
@@ -279,9 +279,9 @@ def test_scale_bar_is_a_round_fifth_of_the_map_width():
 
 @pytest.mark.skipif(not (DEMO_DIR / "dataset.yaml").exists(), reason="data/demo not generated")
 def test_demo_map_with_every_overlay(tmp_path):
-    from geo.dataset import read_dataset
-    from geo.evaluate import evaluate
-    from geo.plans import load_plans
+    from geo.io.dataset import read_dataset
+    from geo.plans.evaluate import evaluate
+    from geo.plans.targets import load_plans
 
     dataset = read_dataset(DEMO_DIR)
     plan = load_plans()["muong-lay-2023"]

@@ -1,4 +1,4 @@
-"""Tests for geo.indicator_catalogue: ids, labels, directions, groups and wording matching."""
+"""Tests for geo.compute.catalogue: ids, labels, directions, groups and wording matching."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.indicator_catalogue import (
+from geo.compute.catalogue import (
     AGGREGATIONS,
     GROUPS,
     INDICATORS,

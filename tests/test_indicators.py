@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.indicators import compute_indicators, village_coverage
-from geo.naive import naive_indicators, naive_village_shares
-from geo.sharing import site_clusters
+from geo.bench.naive import naive_indicators, naive_village_shares
+from geo.compute.indicators import compute_indicators, village_coverage
+from geo.compute.proximity import site_clusters
 from tests.test_coverage import dataset, points, sites, units
 
 COMMUNE = {"uid": "C1", "name": "Xã Nà Tấu", "box": (0, 0, 4000, 2000)}

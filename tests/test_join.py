@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from geo.errors import DataError
-from geo.join import code_text, join_units
+from geo.io.join import code_text, join_units
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from geo.errors import DataError
-from geo.manifest import LayerSpec, Manifest, read_manifest, write_manifest
+from geo.io.manifest import LayerSpec, Manifest, read_manifest, write_manifest
 
 
 def test_manifest_layers_reader_keys_and_column_mappings(tmp_path: Path):

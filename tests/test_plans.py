@@ -1,4 +1,4 @@
-"""Tests for geo.plans: the five plan files, validation, target_for, judge and the plans report."""
+"""Tests for geo.plans.targets: the five plan files, validation, target_for, judge and the plans report."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from geo.errors import PlanError
-from geo.plans import (
+from geo.plans.targets import (
     STATUS_LABELS,
     Target,
     baseline_for,

@@ -1,4 +1,4 @@
-"""Tests for geo.sources (with geo.tables and geo.kml): every format planners send, read right."""
+"""Tests for geo.io.sources (with geo.io.tables and geo.io.kml): every format planners send, read right."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 import shapely
 from pyproj import Geod, Transformer
 
-import geo.sources
+import geo.io.sources
 from geo.errors import DataError
-from geo.sources import read_layer, read_table
+from geo.io.sources import read_layer, read_table
 from tests.helpers import cp1258 as _cp1258
 
 GEOD = Geod(ellps="WGS84")
@@ -305,7 +305,7 @@ def test_zip_over_the_size_limit_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "big.zip"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xa.dbf", b"\0" * 10_000)
-    monkeypatch.setattr(geo.sources, "MAX_ZIP_UNCOMPRESSED_BYTES", 5_000)
+    monkeypatch.setattr(geo.io.sources, "MAX_ZIP_UNCOMPRESSED_BYTES", 5_000)
     with pytest.raises(DataError) as info:
         read_layer(path, layer="communes")
     assert "limit" in info.value.en

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo.dataset import read_dataset
+from geo.io.dataset import read_dataset
+from geo.io.stats import level_of
 from geo.model import TERRITORY
-from geo.stats import level_of
 
 
 def _units(folder: Path) -> None:

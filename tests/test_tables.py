@@ -7,7 +7,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from geo.tables import nfc_text, parse_coordinates, read_table
+from geo.io.tables import nfc_text, parse_coordinates, read_table
 
 
 def test_title_block_blank_lines_and_quoted_line_breaks_keep_excel_row_numbers(tmp_path):

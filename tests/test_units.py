@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from shapely import LineString, Point, Polygon, box
 
-from geo.units import assign_uids, clean_unit_geometries
+from geo.io.units import assign_uids, clean_unit_geometries
 
 X0, Y0, S = 105.5, 21.0, 0.01  # a corner in Hải Phòng's longitude band; S = 0.01° ≈ 1 km
 

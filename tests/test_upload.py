@@ -11,9 +11,9 @@ import pytest
 import yaml
 from shapely.geometry import box
 
-from geo.archives import check_archive
 from geo.errors import DataError
-from geo.upload import (
+from geo.io.archives import check_archive
+from geo.io.upload import (
     HOME_ENV,
     FileInfo,
     commit_dataset,

@@ -4,7 +4,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from geo.validate import (
+from geo.io.validate import (
     parse_flags,
     parse_networks,
     parse_numbers,

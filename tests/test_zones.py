@@ -8,7 +8,7 @@ from shapely.geometry import LineString, Point, Polygon, box
 
 from geo.errors import DataError
 from geo.model import Dataset
-from geo.zones import Zone, check_transition, frame_zones, validate_zones, zones_frame
+from geo.zones.record import Zone, check_transition, frame_zones, validate_zones, zones_frame
 
 
 def _dataset() -> Dataset:

@@ -10,11 +10,11 @@ import pytest
 import shapely
 from shapely.geometry import box
 
+from geo.cli.zones import zones_main
 from geo.errors import DataError
-from geo.zones import Zone
-from geo.zones_cli import zones_main
-from geo.zones_io import export_zones, import_zones, read_zones
-from geo.zones_store import open_store
+from geo.zones.files import export_zones, import_zones, read_zones
+from geo.zones.record import Zone
+from geo.zones.store import open_store
 
 HTML_NAME = '<a href="javascript:alert(1)">Bản Nà</a> & "Khe"'
 FORMULA_NOTE = '=HYPERLINK("http://x","bấm")'

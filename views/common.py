@@ -16,19 +16,19 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.aggregate import Hierarchy, build_hierarchy
-from geo.coverage import coverage_areas
-from geo.dataset import read_dataset
+from geo.compute.coverage import coverage_areas
+from geo.compute.hierarchy import Hierarchy, build_hierarchy
+from geo.compute.indicators import compute_indicators
 from geo.errors import GeoError, ZoneStoreError
-from geo.evaluate import evaluate, unit_geometries
 from geo.i18n import LANGUAGES, t
-from geo.indicators import compute_indicators
-from geo.manifest import MANIFEST_NAME
+from geo.io.dataset import read_dataset
+from geo.io.manifest import MANIFEST_NAME
+from geo.io.upload import saved_datasets
 from geo.model import Dataset
-from geo.plans import Plan, load_plans
+from geo.plans.evaluate import evaluate, unit_geometries
+from geo.plans.targets import Plan, load_plans
 from geo.settings import DEMO_DIR
-from geo.upload import saved_datasets
-from geo.zones_store import dataset_store, open_store
+from geo.zones.store import dataset_store, open_store
 from layers.offline import STATIC_FILES
 from views.map_build import MapRequest, MapSources, build_map
 
@@ -128,7 +128,7 @@ def _computed(folder: str, stamp: float) -> tuple[pd.DataFrame, Hierarchy]:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def evaluation(folder: str, stamp: float, plan_id: str, year: int, level: str) -> pd.DataFrame:
-    """Return ``geo.evaluate.evaluate`` of the dataset for the plan, year and level (cached)."""
+    """Return ``geo.plans.evaluate.evaluate`` of the dataset for the plan, year and level (cached)."""
     computed, hierarchy = _computed(folder, stamp)
     dataset = load_dataset(folder, stamp)
     return evaluate(dataset, plans()[plan_id], year, level=level, computed=computed, hierarchy=hierarchy)

@@ -15,10 +15,10 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from geo.compute.catalogue import INDICATORS
 from geo.i18n import t
-from geo.indicator_catalogue import INDICATORS
 from geo.model import Dataset
-from geo.plans import Plan, target_for
+from geo.plans.targets import Plan, target_for
 from layers.coverage import coverage_layer, coverage_legend
 from layers.hexagons import speed_cells, speed_layer, speed_legend
 from layers.legend import LegendEntry, legend, swatch

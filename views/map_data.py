@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 
 from geo.model import LEVEL_OF_LAYER, TERRITORY, Dataset
-from geo.plans import Plan
+from geo.plans.targets import Plan
 
 __all__ = [
     "ALL_TARGETS",

@@ -8,16 +8,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from geo.compute.catalogue import INDICATORS
 from geo.errors import GeoError
 from geo.i18n import t
-from geo.indicator_catalogue import INDICATORS
 from views.common import choice_key, map_sources, plans
 from views.map_build import MapRequest
 from views.map_data import ALL_TARGETS
 
 __all__ = ["export_panel"]
 
-#: Interactive layer keys → the printed map's overlays (geo.export_draw.OVERLAYS).
+#: Interactive layer keys → the printed map's overlays (geo.export.draw.OVERLAYS).
 _PRINTED = {"4g": "coverage_4g", "ftth": "ftth", "wifi": "wifi", "bts": "bts", "zones": "weak_zones"}
 _MIME = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml"}
 

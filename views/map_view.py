@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.compute.catalogue import INDICATORS
 from geo.errors import GeoError, errors_in
 from geo.i18n import t
-from geo.indicator_catalogue import INDICATORS
-from geo.manifest import read_manifest
+from geo.io.manifest import read_manifest
 from geo.model import TERRITORY
 from layers.style import status_label
 from views.common import (

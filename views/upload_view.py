@@ -1,7 +1,7 @@
 """The upload page: drop files, see what each holds, match columns, then read, check and save the dataset.
 
 A bad file never stops the page and never replaces data already saved: files are staged in a fresh
-folder, read there, and swapped in only when reading finds no error (``geo.upload.commit_dataset``).
+folder, read there, and swapped in only when reading finds no error (``geo.io.upload.commit_dataset``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import streamlit as st
 
 from geo.errors import GeoError
 from geo.i18n import t
-from geo.manifest import LAYER_ROLES
-from geo.tables import find_xy_columns
-from geo.upload import UPLOAD_SUFFIXES, FileInfo, commit_dataset, inspect_file, model_fields, stage_files
+from geo.io.manifest import LAYER_ROLES
+from geo.io.tables import find_xy_columns
+from geo.io.upload import UPLOAD_SUFFIXES, FileInfo, commit_dataset, inspect_file, model_fields, stage_files
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """What the weak-signal zones page reads and writes: the store's state, cached maps and evidence, the
 drawing taken from the map, and the tables shown to the planner.
 
-The zone store of a dataset is :func:`geo.zones_store.dataset_store` (its GeoPackage, or a shared store).
+The zone store of a dataset is :func:`geo.zones.store.dataset_store` (its GeoPackage, or a shared store).
 Reads are cached by the store's stamp (:func:`views.common.zones_stamp`), so a save shows at once; a
 store that cannot be opened gives a :class:`StoreState` with ``error`` set and no zones — the page then
 shows the message and offers no save, so an empty layer can never be written over the real one. The
@@ -32,11 +32,11 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import DataError, GeoError, ZoneStoreError
 from geo.i18n import STRINGS, t
 from geo.model import Dataset
-from geo.plans import Plan
-from geo.zones import SEVERITY_LABELS, STATUS_LABELS, zones_frame
-from geo.zones_io import export_zones
-from geo.zones_store import ZoneStore, dataset_store, open_store
-from geo.zones_suggest import ZoneEvidence, suggest_zones, zone_evidence
+from geo.plans.targets import Plan
+from geo.zones.files import export_zones
+from geo.zones.record import SEVERITY_LABELS, STATUS_LABELS, zones_frame
+from geo.zones.store import ZoneStore, dataset_store, open_store
+from geo.zones.suggest import ZoneEvidence, suggest_zones, zone_evidence
 from layers.draw import draw_control, draw_locale
 from layers.legend import legend
 from layers.offline import offline_map, strip_cdn
@@ -188,7 +188,7 @@ def zones_map(
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def evidence(folder: str, stamp: float, wkb: bytes, operators: str, plan_id: str, year: int) -> ZoneEvidence:
-    """Return :func:`geo.zones_suggest.zone_evidence` for the shape ``wkb`` (cached per shape and choice)."""
+    """Return :func:`geo.zones.suggest.zone_evidence` for the shape ``wkb`` (cached per shape and choice)."""
     return zone_evidence(
         shapely.from_wkb(wkb),
         common.load_dataset(folder, stamp),

@@ -11,8 +11,8 @@ import streamlit as st
 
 from geo.errors import errors_in
 from geo.i18n import t
-from geo.zones_io import import_zones
-from geo.zones_suggest import accept
+from geo.zones.files import import_zones
+from geo.zones.suggest import accept
 from views.zones_data import PageContext, export_bytes, flash, md, suggestions, write
 
 __all__ = ["MAX_SUGGESTIONS", "EXPORTS", "render_suggestions", "render_transfer"]

@@ -8,7 +8,7 @@ import streamlit as st
 
 from geo.i18n import t
 from geo.settings import OPERATORS
-from geo.zones import (
+from geo.zones.record import (
     SEVERITIES,
     SEVERITY_LABELS,
     STATUS_LABELS,
@@ -16,7 +16,7 @@ from geo.zones import (
     ZONE_STATUSES,
     ZONE_TECHNOLOGIES,
 )
-from geo.zones_store import open_store
+from geo.zones.store import open_store
 from views.zones_data import (
     PageContext,
     clear_drawing,

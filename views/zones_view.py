@@ -18,9 +18,9 @@ from streamlit_folium import st_folium
 
 from geo.errors import GeoError, errors_in
 from geo.i18n import t
-from geo.manifest import read_manifest
+from geo.io.manifest import read_manifest
 from geo.settings import OPERATORS
-from geo.zones import (
+from geo.zones.record import (
     SEVERITIES,
     SEVERITY_LABELS,
     STATUS_LABELS,

@@ -1,0 +1,225 @@
+"""The command line ``python -m geo`` that planners and checks script against (DESIGN.md, "Public surface").
+
+Each subcommand is a thin wrapper: parse arguments, call one function of ``geo``, print its
+text, return an exit code (0 ok, 1 data errors, 2 usage errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from geo.errors import GeoError, errors_in
+from geo.settings import DEMO_DIR, PLANS_DIR
+
+__all__ = ["main", "build_parser"]
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    """Read a dataset and print what was found and every problem; 1 when there are errors."""
+    from geo.io.dataset import check_report, read_dataset
+
+    dataset = read_dataset(args.dataset)
+    print(check_report(dataset, lang=args.lang))
+    return 1 if errors_in(dataset.problems) else 0
+
+
+def _cmd_plans(args: argparse.Namespace) -> int:
+    """Print every plan's targets (text or JSON)."""
+    from geo.plans.targets import load_plans, plans_report
+
+    print(plans_report(load_plans(args.folder), as_json=args.json))
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    """Evaluate a dataset against a plan and print or write the status table."""
+    from geo.io.dataset import read_dataset
+    from geo.plans.evaluate import evaluate
+    from geo.plans.evaluate_io import write_evaluation
+
+    dataset = read_dataset(args.dataset)
+    errors = errors_in(dataset.problems)
+    if errors:
+        print("\n".join(p.text(args.lang) for p in errors), file=sys.stderr)
+    table = evaluate(dataset, _plan(args.plan), args.year, level=args.level)
+    if args.out:
+        print(write_evaluation(table, dataset, Path(args.out), level=args.level))
+    else:
+        label = "label_vi" if args.lang == "vi" else "label_en"
+        shown = ["uid", "name", label, "value", "target_text", "status", "gap"]
+        print(table[shown].to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    return 0
+
+
+def _plan(plan_id: str):
+    """The plan ``plan_id`` from data/plans, or a GeoError listing the known ids."""
+    from geo.plans.targets import load_plans
+
+    plans = load_plans()
+    if plan_id not in plans:
+        known = ", ".join(plans)
+        raise GeoError(
+            f"Không có kế hoạch '{plan_id}'. Có: {known}.", f"No plan '{plan_id}'. Known: {known}."
+        )
+    return plans[plan_id]
+
+
+def _zones(store: str | None, dataset_folder: str):
+    """The live weak-signal zones of ``store`` (default: the dataset's own or the shared store), or None."""
+    from geo.zones.store import dataset_store, open_store
+
+    path = store or dataset_store(dataset_folder)
+    if store is None and not path.startswith(("postgresql://", "postgres://")) and not Path(path).exists():
+        return None
+    with open_store(path) as opened:
+        return opened.list()
+
+
+def _cmd_export_map(args: argparse.Namespace) -> int:
+    """Write a print-ready map (or, with --atlas, the commune atlas PDF)."""
+    from geo.compute.hierarchy import build_hierarchy
+    from geo.compute.indicators import compute_indicators
+    from geo.export import export_atlas, export_map
+    from geo.io.dataset import read_dataset
+    from geo.plans.evaluate import evaluate
+
+    plan = _plan(args.plan)
+    dataset = read_dataset(args.dataset)
+    computed, hierarchy = compute_indicators(dataset), build_hierarchy(dataset)
+
+    def at(level: str):
+        return evaluate(dataset, plan, args.year, level=level, computed=computed, hierarchy=hierarchy)
+
+    zones = _zones(args.zones, args.dataset)
+    layers = tuple(args.layers.split(",")) if args.layers else ("bts", "weak_zones")
+    if args.atlas:
+        evaluations = {"commune": at("commune"), "village": at("village")}
+        out = export_atlas(
+            dataset, evaluations, plan=plan, year=args.year, out=Path(args.out), indicator=args.indicator,
+            weak_zones=zones, layers=layers,
+        )  # fmt: skip
+    else:
+        level = "village" if args.unit else args.level
+        out = export_map(
+            dataset, at(level), plan=plan, year=args.year, indicator=args.indicator, out=Path(args.out),
+            unit=args.unit, paper=args.paper, orientation=args.orientation, dpi=args.dpi, layers=layers,
+            weak_zones=zones, lang=args.lang,
+        )  # fmt: skip
+    print(out)
+    return 0
+
+
+def _cmd_export_annex(args: argparse.Namespace) -> int:
+    """Write the annex table (XLSX, or DOCX for the territory) in the plans' layout."""
+    from geo.export import export_annex
+    from geo.io.dataset import read_dataset
+
+    print(export_annex(read_dataset(args.dataset), _plan(args.plan), out=Path(args.out), year=args.year))
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    """Write the deterministic demo dataset at the chosen scale."""
+    from geo.demo import write_demo
+
+    out = write_demo(Path(args.out), scale=args.scale, seed=args.seed)
+    print(out)
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    """Run the benchmark and print one JSON line per figure."""
+    from geo.bench.run import one_scale, run_bench
+
+    data = Path(args.data) if args.data else None
+    if args.one:
+        return one_scale(args.one, data, naive=args.naive)
+    return run_bench(scales=args.scales.split(","), data=data)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``python -m geo`` with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="python -m geo", description="Bản đồ phủ sóng hạ tầng số / coverage map"
+    )
+    parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ / language (vi)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="đọc và kiểm tra bộ dữ liệu / read and check a dataset")
+    check.add_argument("dataset", nargs="?", default=str(DEMO_DIR))
+    check.set_defaults(func=_cmd_check)
+
+    plans = sub.add_parser("plans", help="liệt kê chỉ tiêu các kế hoạch / list plan targets")
+    plans.add_argument("--json", action="store_true")
+    plans.add_argument("--folder", default=str(PLANS_DIR), help=argparse.SUPPRESS)
+    plans.set_defaults(func=_cmd_plans)
+
+    evaluate = sub.add_parser("evaluate", help="đánh giá theo chỉ tiêu kế hoạch / evaluate against a plan")
+    evaluate.add_argument("dataset", nargs="?", default=str(DEMO_DIR))
+    evaluate.add_argument("--plan", required=True, help="mã kế hoạch / plan id (python -m geo plans)")
+    evaluate.add_argument("--year", type=int, required=True)
+    evaluate.add_argument(
+        "--level", choices=["territory", "province", "district", "commune", "village"], default="commune"
+    )
+    evaluate.add_argument("--out", help="FILE.csv, .xlsx or .geojson")
+    evaluate.set_defaults(func=_cmd_evaluate)
+
+    export_map = sub.add_parser("export-map", help="xuất bản đồ in / print-ready map or atlas")
+    export_map.add_argument("dataset", nargs="?", default=str(DEMO_DIR))
+    export_map.add_argument("--plan", required=True)
+    export_map.add_argument("--year", type=int, required=True)
+    export_map.add_argument(
+        "--indicator", help="mã chỉ tiêu / indicator id (atlas: default village coverage)"
+    )
+    export_map.add_argument("--unit", help="mã xã: bản đồ các thôn của xã / commune uid: map its villages")
+    export_map.add_argument("--level", choices=["district", "commune", "village"], default="commune")
+    export_map.add_argument("--paper", choices=["A4", "A3"], default="A4")
+    export_map.add_argument("--orientation", choices=["landscape", "portrait"], default="landscape")
+    export_map.add_argument("--dpi", type=int, default=300)
+    export_map.add_argument(
+        "--layers", help="coverage_4g,ftth,wifi,bts,weak_zones (mặc định / default bts,weak_zones)"
+    )
+    export_map.add_argument("--zones", help="kho vùng lõm sóng / zone store (default: the dataset's own)")
+    export_map.add_argument("--atlas", action="store_true", help="tập bản đồ các xã (PDF) / commune atlas")
+    export_map.add_argument("--out", required=True, help="FILE.png, .pdf or .svg")
+    export_map.set_defaults(func=_cmd_export_map)
+
+    annex = sub.add_parser("export-annex", help="xuất phụ lục chỉ tiêu / annex table (XLSX, DOCX)")
+    annex.add_argument("dataset", nargs="?", default=str(DEMO_DIR))
+    annex.add_argument("--plan", required=True)
+    annex.add_argument("--year", type=int, help="năm hiện trạng / current year (default: latest target year)")
+    annex.add_argument("--out", required=True, help="FILE.xlsx or .docx")
+    annex.set_defaults(func=_cmd_export_annex)
+
+    demo = sub.add_parser("demo", help="tạo bộ dữ liệu mẫu / write the demo dataset")
+    demo.add_argument("--scale", choices=["village", "province", "national"], default="village")
+    demo.add_argument("--out", required=True)
+    demo.add_argument("--seed", type=int, default=2025)
+    demo.set_defaults(func=_cmd_demo)
+    bench = sub.add_parser("bench", help="đo tốc độ / benchmark (JSON lines)")
+    bench.add_argument("--scales", default="province,national")
+    bench.add_argument("--data", help="thư mục chứa dữ liệu đã sinh / folder of generated scales (reused)")
+    bench.add_argument("--one", choices=["village", "province", "national"], help=argparse.SUPPRESS)
+    bench.add_argument("--naive", action="store_true", help=argparse.SUPPRESS)
+    bench.set_defaults(func=_cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``python -m geo`` with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["zones"]:  # weak-signal zones have their own parser (geo/cli/zones.py)
+        from geo.cli.zones import zones_main
+
+        return zones_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        return args.func(args)
+    except GeoError as exc:
+        print(str(exc) if args.lang == "vi" else exc.en, file=sys.stderr)
+        return 1

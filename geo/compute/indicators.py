@@ -1,0 +1,408 @@
+"""Spatial indicators per unit, from villages up to the whole territory.
+
+:func:`village_coverage` gives, per unit of the deepest layer (villages when there are),
+the share of its area — or of its settlement points, weighted by households — inside
+4G/5G coverage, overall and per operator, with the households and population covered.
+:func:`compute_indicators` turns that and the point layers into one long table: every
+unit of every level, plus the territory, × every indicator the data allows:
+
+==============================  ==========================================  ====================
+indicator                       numerator / denominator                     counted at
+==============================  ==========================================  ====================
+village_mobile_bb_coverage      villages covered / villages                 village
+household_mobile_bb_coverage    households covered / households             deepest unit
+pop_5g_coverage                 people inside 5G / population               deepest unit
+bts_site_sharing                shared merged sites / merged sites          unit holding the site
+village_ftth_coverage           villages with FTTH / villages known         village
+public_free_wifi                places with free Wi-Fi near / places        unit holding the place
+mobile_speed, fixed_speed       median download (Mbit/s) of the tests       unit holding the test
+==============================  ==========================================  ====================
+
+Rates are ``100 · numerator / denominator`` (%), added up the hierarchy by
+:func:`geo.compute.hierarchy.aggregate_counts`; speeds are medians of the raw tests at each level.
+A unit without data has value NaN and denominator 0. ``flag`` is ``"no_data"`` then, and
+``"insufficient_samples"`` for a speed from fewer than ``min_speed_tests`` tests.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from geo.compute.coverage import BROADBAND, SiteModel, coverage_bits, discs, prepare_sites, to_metric
+from geo.compute.hierarchy import (
+    Hierarchy,
+    aggregate_counts,
+    aggregate_items,
+    aggregate_medians,
+    build_hierarchy,
+    flag_values,
+    point_xy,
+)
+from geo.compute.proximity import near_free_wifi, shared_sites, site_clusters
+from geo.compute.sampling import MAX_SAMPLES, grid_coverage_bits, sample_grid
+from geo.model import Dataset
+from geo.settings import OPERATORS
+
+__all__ = [
+    "SPATIAL_INDICATORS",
+    "COLUMNS",
+    "DETAIL_LIMIT",
+    "village_coverage",
+    "compute_indicators",
+]
+
+log = logging.getLogger(__name__)
+
+#: Indicators computed here, in output order.
+SPATIAL_INDICATORS = (
+    "village_mobile_bb_coverage",
+    "household_mobile_bb_coverage",
+    "pop_5g_coverage",
+    "bts_site_sharing",
+    "village_ftth_coverage",
+    "public_free_wifi",
+    "mobile_speed",
+    "fixed_speed",
+)
+#: Columns of :func:`compute_indicators`.
+COLUMNS = [
+    "level",
+    "uid",
+    "name",
+    "parent_uid",
+    "indicator",
+    "value",
+    "numerator",
+    "denominator",
+    "n_samples",
+    "detail",
+    "flag",
+    "source",
+]
+#: At most this many names of missing items (villages, places, sites) per unit and indicator.
+DETAIL_LIMIT = 20
+_NETWORKS = {"mobile_speed": ("mobile", "di động", "di dong"), "fixed_speed": ("fixed", "cố định", "co dinh")}
+
+
+def village_coverage(
+    dataset: Dataset,
+    *,
+    hierarchy: Hierarchy | None = None,
+    sites: SiteModel | None = None,
+    max_samples: int = MAX_SAMPLES,
+) -> pd.DataFrame:
+    """Return mobile coverage per unit of the deepest unit layer (villages when present).
+
+    Columns: ``uid``, ``name``, ``parent_uid``, ``node`` (hierarchy node), ``basis``
+    (``"settlements"`` when the unit holds settlement points, else ``"area"``),
+    ``n_samples``, ``share_4g`` (share, 0–1, inside 4G or 5G coverage of any operator),
+    ``share_5g``, ``share_4g_<operator>`` and ``share_5g_<operator>`` for each operator with
+    sites, ``covered`` (``share_4g`` ≥ ``village_covered_share``), ``households``,
+    ``households_covered``, ``population`` and ``population_5g``.
+
+    Area shares come from grid samples (:mod:`geo.compute.sampling`, at most about
+    ``max_samples`` per unit). With settlement points, shares are weighted by their
+    households (population for ``population_5g``); a settlement without the figure weighs
+    the mean of its unit's known ones, or 1 when none is known. ``households`` is the
+    unit's own figure, else the sum of its settlements'; covered counts are that figure ×
+    the share. Units without samples have NaN shares; unknown figures stay NaN.
+    """
+    hierarchy = hierarchy or build_hierarchy(dataset)
+    base = hierarchy.base_layer
+    if base is None:
+        return pd.DataFrame(columns=["uid", "name", "parent_uid", "node", "share_4g", "share_5g", "covered"])
+    sites = sites or prepare_sites(dataset, hierarchy=hierarchy)
+    nodes = hierarchy.layer_nodes(base)
+    units = hierarchy.nodes.loc[nodes]
+    n = len(nodes)
+    settled = _settlements(dataset, hierarchy, nodes)
+    has_settlements = np.bincount(settled["unit"], minlength=n) > 0
+    area_units = np.flatnonzero(~has_settlements)
+    grid = sample_grid(
+        hierarchy.metric[base][area_units],
+        cell_m=dataset.settings.coverage.grid_cell_m,
+        max_points=max_samples,
+    )
+    sample_unit = area_units[grid.sample_unit()]
+    shares: dict[str, np.ndarray] = {}
+    n_samples = np.bincount(sample_unit, minlength=n) + np.bincount(settled["unit"], minlength=n)
+    present = np.bitwise_or.reduce(sites.bits, initial=0)
+    masks = [("", 0xFF)] + [(f"_{name}", 1 << i) for i, name in enumerate(OPERATORS) if present >> i & 1]
+
+    def unit_share(area_hit: np.ndarray, settled_hit: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        """Share per unit: its grid samples, or its settlements (weighted) when it has any."""
+        share = _share(sample_unit, area_hit, n)
+        share[has_settlements] = _share(settled["unit"], settled_hit, n, weight)[has_settlements]
+        return share
+
+    for label, tech in (("4g", BROADBAND), ("5g", "5G")):
+        d = discs(sites, tech)
+        area_bits = grid_coverage_bits(grid, d)
+        settled_bits = coverage_bits(settled["x"], settled["y"], d)
+        for suffix, mask in masks:
+            shares[f"share_{label}{suffix}"] = unit_share(
+                area_bits & mask != 0, settled_bits & mask != 0, settled["households"]
+            )
+        if label == "5g":
+            population_5g_share = unit_share(area_bits != 0, settled_bits != 0, settled["population"])
+    households = _figure(units["households"].to_numpy(float), settled["households_known"], settled["unit"], n)
+    population = _figure(units["population"].to_numpy(float), settled["population_known"], settled["unit"], n)
+    out = pd.DataFrame(
+        {
+            "uid": units["uid"].to_numpy(),
+            "name": units["name"].to_numpy(),
+            "parent_uid": units["parent_uid"].to_numpy(),
+            "node": nodes,
+            "basis": np.where(has_settlements, "settlements", "area"),
+            "n_samples": n_samples,
+            **shares,
+        }
+    )
+    out["covered"] = out["share_4g"].to_numpy() >= dataset.settings.indicators.village_covered_share
+    out["households"] = households
+    out["households_covered"] = households * out["share_4g"].to_numpy()
+    out["population"] = population
+    out["population_5g"] = population * population_5g_share
+    return out
+
+
+def _share(unit: np.ndarray, hit: np.ndarray, n: int, weight: np.ndarray | None = None) -> np.ndarray:
+    weight = np.ones(len(unit)) if weight is None else weight
+    total = np.bincount(unit, weight, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, np.bincount(unit, weight * hit, minlength=n) / total, np.nan)
+
+
+def _figure(own: np.ndarray, settled: np.ndarray, unit: np.ndarray, n: int) -> np.ndarray:
+    """A unit's own households/population, else the sum of its settlements' known figures."""
+    known = np.isfinite(settled)
+    total = np.bincount(unit[known], settled[known], minlength=n)
+    return np.where(np.isfinite(own), own, np.where(np.bincount(unit[known], minlength=n) > 0, total, np.nan))
+
+
+def _settlements(dataset: Dataset, hierarchy: Hierarchy, nodes: np.ndarray) -> dict[str, np.ndarray]:
+    """Settlement points inside deepest-layer units: unit position, metric x/y and weights."""
+    gdf = dataset.layer("settlements")
+    empty = np.zeros(0)
+    if gdf is None or gdf.empty:
+        return {
+            k: empty for k in ("x", "y", "households", "population", "households_known", "population_known")
+        } | {"unit": np.zeros(0, dtype=np.int64)}
+    lon, lat = point_xy(gdf.geometry)
+    position = hierarchy.locate(lon, lat) - nodes[0]
+    inside = (position >= 0) & (position < len(nodes))
+    if (~inside).any():
+        log.info("%d settlement points lie in no %s; not used", (~inside).sum(), hierarchy.base_layer)
+    x, y = to_metric(lon[inside], lat[inside], dataset.settings.metric_crs)
+    unit = position[inside]
+    raw = {
+        column: pd.to_numeric(gdf[column], errors="coerce").to_numpy(float)[inside]
+        if column in gdf
+        else np.full(inside.sum(), np.nan)
+        for column in ("households", "population")
+    }
+    households = _weights(raw["households"], unit, len(nodes))
+    population = (
+        _weights(raw["population"], unit, len(nodes)) if np.isfinite(raw["population"]).any() else households
+    )
+    return {
+        "unit": unit,
+        "x": np.asarray(x, float),
+        "y": np.asarray(y, float),
+        "households": households,
+        "population": population,
+        "households_known": raw["households"],
+        "population_known": raw["population"],
+    }
+
+
+def _weights(values: np.ndarray, unit: np.ndarray, n: int) -> np.ndarray:
+    """Settlement weights: the figure; unknown → mean of the unit's known ones; none known (or all 0) → 1."""
+    known = np.isfinite(values)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(unit[known], values[known], minlength=n) / np.bincount(unit[known], minlength=n)
+    weight = np.where(known, values, mean[unit])
+    total = np.bincount(unit, np.nan_to_num(weight), minlength=n)
+    return np.where(np.isfinite(weight) & (total[unit] > 0), weight, 1.0)
+
+
+def compute_indicators(dataset: Dataset, *, max_samples: int = MAX_SAMPLES) -> pd.DataFrame:
+    """Return every spatial indicator for every unit of every level and for the territory.
+
+    One row per unit × indicator (:data:`COLUMNS`), units top-down (territory first),
+    indicators in :data:`SPATIAL_INDICATORS` order: ``level`` (territory, province, district,
+    commune, village), ``uid``, ``name``, ``parent_uid`` (the unit above; ``territory`` for
+    the top layer and for units whose parent is unknown), ``indicator``, ``value`` (% for
+    rates, Mbit/s for speeds), ``numerator``, ``denominator`` (speeds: NaN and the number of
+    tests), ``n_samples`` (speeds only), ``detail`` (tuple of the names of missing items —
+    uncovered villages, places without Wi-Fi, unshared site ids — largest first, at most
+    :data:`DETAIL_LIMIT`; the full count is ``denominator - numerator``), ``flag`` and
+    ``source="computed"``. An indicator appears only when its layers exist: coverage and
+    sharing need ``bts_sites``; village indicators need ``villages``; FTTH an ``ftth``
+    column; Wi-Fi both ``public_places`` and ``wifi_points``; speeds ``speed_tests``.
+    """
+    hierarchy = build_hierarchy(dataset)
+    found: dict[str, dict] = {}
+    site_layer = dataset.layer("bts_sites")
+    if site_layer is not None:
+        nodes = hierarchy.locate(*point_xy(site_layer.geometry))
+        sites = prepare_sites(dataset, hierarchy=hierarchy, site_nodes=nodes)
+        if hierarchy.base_layer is not None:
+            coverage = village_coverage(dataset, hierarchy=hierarchy, sites=sites, max_samples=max_samples)
+            found |= _coverage_counts(coverage, villages=hierarchy.base_layer == "villages")
+        found |= _sharing_counts(site_layer, sites, dataset.settings.indicators.site_merge_distance_m)
+    villages = dataset.layer("villages")
+    if villages is not None and "ftth" in villages:
+        found |= _ftth_counts(hierarchy)
+    if dataset.layer("public_places") is not None and dataset.layer("wifi_points") is not None:
+        found |= _wifi_counts(dataset, hierarchy)
+    elif dataset.layer("public_places") is not None:
+        log.info("public places given without wifi_points: public_free_wifi not computed")
+    if dataset.layer("speed_tests") is not None:
+        found |= _speed_values(dataset, hierarchy)
+    return _assemble(hierarchy, found, min_tests=dataset.settings.indicators.min_speed_tests)
+
+
+def _counted(node, numerator, denominator, missing=None, label=None, rank=None) -> dict:
+    """One rate indicator's items: where each lies, what it counts, which are missing (and their names)."""
+    out = {"node": np.asarray(node, np.int64), "numerator": numerator, "denominator": denominator}
+    if missing is not None:
+        missing = np.asarray(missing, dtype=bool)
+        out["missing"] = (
+            out["node"][missing],
+            np.asarray(label, dtype=object)[missing],
+            np.asarray(rank)[missing],
+        )
+    return out
+
+
+def _coverage_counts(coverage: pd.DataFrame, *, villages: bool) -> dict[str, dict]:
+    node, name = coverage["node"].to_numpy(), coverage["name"].to_numpy(dtype=object)
+    found = {}
+    if villages:
+        sampled = coverage["n_samples"].to_numpy() > 0
+        covered = coverage["covered"].to_numpy() & sampled
+        rank = np.nan_to_num(coverage["households"].to_numpy(float))
+        found["village_mobile_bb_coverage"] = _counted(
+            node, covered.astype(float), sampled.astype(float), sampled & ~covered, name, rank
+        )
+    for indicator, total, inside in (
+        ("household_mobile_bb_coverage", "households", "households_covered"),
+        ("pop_5g_coverage", "population", "population_5g"),
+    ):
+        whole, part = coverage[total].to_numpy(float), coverage[inside].to_numpy(float)
+        known = np.isfinite(whole) & np.isfinite(part)
+        outside = np.where(known, whole - part, 0.0)
+        found[indicator] = _counted(
+            node, np.where(known, part, 0.0), np.where(known, whole, 0.0), outside >= 0.5, name, outside
+        )
+    return found
+
+
+def _sharing_counts(layer, sites: SiteModel, merge_distance_m: float) -> dict[str, dict]:
+    merged = shared_sites(site_clusters(sites.x, sites.y, merge_distance_m=merge_distance_m), sites.bits)
+    first = merged["label"].to_numpy()
+    shared = merged["shared"].to_numpy()
+    ids = pd.Series([f"BTS #{i + 1}" for i in first], dtype=object)
+    if "site_id" in layer:
+        given = _column_text(layer, "site_id").iloc[first].reset_index(drop=True)
+        ids = given.fillna(ids).astype(str)
+    ones = np.ones(len(first))
+    return {"bts_site_sharing": _counted(sites.node[first], shared * ones, ones, ~shared, ids, 0 * ones)}
+
+
+def _ftth_counts(hierarchy: Hierarchy) -> dict[str, dict]:
+    villages = hierarchy.nodes.loc[hierarchy.layer_nodes("villages")]
+    flag = villages["ftth"].to_numpy(float)
+    missing = flag == 0.0
+    return {
+        "village_ftth_coverage": _counted(
+            villages.index, (flag == 1.0) * 1.0, np.isfinite(flag) * 1.0, missing, villages["name"], 0 * flag
+        )
+    }
+
+
+def _wifi_counts(dataset: Dataset, hierarchy: Hierarchy) -> dict[str, dict]:
+    places, wifi = dataset.layers["public_places"], dataset.layers["wifi_points"]
+    crs = dataset.settings.metric_crs
+    lon, lat = point_xy(places.geometry)
+    free = flag_values(wifi["free"]) != 0.0 if "free" in wifi else np.ones(len(wifi), dtype=bool)
+    wifi_x, wifi_y = to_metric(*point_xy(wifi.geometry[free]), crs)
+    near = near_free_wifi(
+        *to_metric(lon, lat, crs), wifi_x, wifi_y, distance_m=dataset.settings.indicators.wifi_distance_m
+    )
+    label = _column_text(places, "name").fillna(_column_text(places, "kind")).fillna("?")
+    ones = np.ones(len(near))
+    return {
+        "public_free_wifi": _counted(hierarchy.locate(lon, lat), near * ones, ones, ~near, label, 0 * ones)
+    }
+
+
+def _column_text(gdf, column: str) -> pd.Series:
+    """A text column, positionally indexed, with blanks as missing (all missing when absent)."""
+    if column not in gdf:
+        return pd.Series(None, index=range(len(gdf)), dtype=object)
+    text = gdf[column].astype(object).reset_index(drop=True)
+    return text.where(text.notna() & text.astype(str).str.strip().ne(""), None)
+
+
+def _speed_values(dataset: Dataset, hierarchy: Hierarchy) -> dict[str, dict]:
+    tests = dataset.layers["speed_tests"]
+    node = hierarchy.locate(*point_xy(tests.geometry))
+    download = pd.to_numeric(tests["download_mbps"], errors="coerce").to_numpy(float)
+    network = tests["network"].astype(object).fillna("").astype(str).str.strip().str.lower().to_numpy()
+    found = {}
+    for indicator, words in _NETWORKS.items():
+        mine = np.isin(network, words)
+        median, count = aggregate_medians(node[mine], download[mine], hierarchy)
+        found[indicator] = {"median": median, "count": count}
+    return found
+
+
+def _assemble(hierarchy: Hierarchy, found: dict[str, dict], *, min_tests: int) -> pd.DataFrame:
+    """Lay the indicators out as rows node-major, indicator-minor (row = node · k + indicator)."""
+    present = [indicator for indicator in SPATIAL_INDICATORS if indicator in found]
+    nodes = hierarchy.nodes
+    n, k = len(nodes), len(present)
+    value, numerator, denominator = np.full((3, n, k), np.nan)
+    n_samples = np.full((n, k), -1, dtype=np.int64)
+    detail = np.empty((n, k), dtype=object)
+    detail.fill(())
+    for j, indicator in enumerate(present):
+        entry = found[indicator]
+        if "median" in entry:
+            value[:, j], denominator[:, j], n_samples[:, j] = entry["median"], entry["count"], entry["count"]
+            continue
+        num, den = aggregate_counts(entry["node"], entry["numerator"], entry["denominator"], hierarchy)
+        numerator[:, j], denominator[:, j] = num, den
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value[:, j] = np.where(den > 0, 100.0 * num / den, np.nan)
+        if "missing" in entry:
+            at, lists = aggregate_items(*entry["missing"], hierarchy, limit=DETAIL_LIMIT)
+            detail[at, j] = lists
+    flag = np.where(denominator > 0, "", "no_data").astype(object)
+    flag[(n_samples > 0) & (n_samples < min_tests)] = "insufficient_samples"
+    samples = pd.array(n_samples.ravel(), dtype="Int64")
+    samples[n_samples.ravel() < 0] = pd.NA  # rates have no test count
+    parent = nodes["parent"].to_numpy()
+    parent_uid = np.where(parent >= 0, nodes["uid"].to_numpy()[np.maximum(parent, 0)], None)
+    return pd.DataFrame(
+        {
+            "level": np.repeat(nodes["level"].to_numpy(), k),
+            "uid": np.repeat(nodes["uid"].to_numpy(), k),
+            "name": np.repeat(nodes["name"].to_numpy(), k),
+            "parent_uid": np.repeat(parent_uid, k),
+            "indicator": np.tile(np.asarray(present, dtype=object), n),
+            "value": value.ravel(),
+            "numerator": numerator.ravel(),
+            "denominator": denominator.ravel(),
+            "n_samples": samples,
+            "detail": detail.ravel(),
+            "flag": flag.ravel(),
+            "source": "computed",
+        },
+        columns=COLUMNS,
+    )

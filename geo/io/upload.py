@@ -1,0 +1,333 @@
+"""Planners' uploaded files: stage them safely, say what each holds, and save a dataset folder.
+
+Steps the page follows: :func:`stage_files` writes the uploaded bytes into a fresh staging
+folder (bare file names only, size and archive limits checked); :func:`inspect_file` reports per
+file its likely layer role, geometry type, feature count and columns, and :func:`suggest_columns`
+proposes which file column feeds each model field; :func:`commit_dataset` writes the
+``dataset.yaml``, reads the staged folder with ``geo.io.dataset.read_dataset`` and, only when that
+finds no error, swaps the folder in under :func:`datasets_dir` in one rename, so a bad upload
+never replaces data already saved.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import unicodedata
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pyogrio
+
+from geo.errors import DataError, errors_in
+from geo.io.archives import check_archive
+from geo.io.dataset import read_dataset
+from geo.io.manifest import LayerSpec, Manifest, write_manifest
+from geo.io.tables import TABLE_SUFFIXES, column_key, find_xy_columns, read_table
+from geo.model import LAYER_FIELDS, Dataset
+
+__all__ = [
+    "HOME_ENV",
+    "MAX_FILE_BYTES",
+    "MAX_ARCHIVE_BYTES",
+    "MAX_ARCHIVE_MEMBERS",
+    "MAX_FEATURES",
+    "UPLOAD_SUFFIXES",
+    "FileInfo",
+    "app_home",
+    "datasets_dir",
+    "saved_datasets",
+    "dataset_slug",
+    "stage_files",
+    "guess_role",
+    "inspect_file",
+    "model_fields",
+    "suggest_columns",
+    "commit_dataset",
+]
+
+log = logging.getLogger(__name__)
+
+#: Environment variable naming the folder where the app keeps saved datasets (default ``~/.coverage-map``).
+HOME_ENV = "COVERAGE_MAP_HOME"
+#: Largest single uploaded file (bytes).
+MAX_FILE_BYTES = 200 * 1024**2
+#: Largest total size an uploaded .zip/.kmz may expand to (bytes), and most members it may hold.
+MAX_ARCHIVE_BYTES = 500 * 1024**2
+MAX_ARCHIVE_MEMBERS = 5000
+#: Most features (rows) one uploaded layer may hold; national village boundaries are ~70,000.
+MAX_FEATURES = 1_000_000
+#: File types the page accepts.
+UPLOAD_SUFFIXES = (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz", ".csv", ".xlsx")
+
+#: Words in a file name (diacritics removed) that point to a layer role, checked in this order.
+_ROLE_WORDS = (
+    ("speed_tests", ("speed", "tocdo", "ispeed", "dotoc")),
+    ("bts_sites", ("bts", "tram", "site", "cell")),
+    ("wifi_points", ("wifi", "wlan")),
+    ("public_places", ("congcong", "public", "place", "ubnd", "diemcong")),
+    ("settlements", ("dancu", "settlement", "cumdan", "khudan")),
+    ("unit_stats", ("chitieu", "stats", "solieu", "thongke", "baocao")),
+    ("villages", ("thon", "ban", "village", "todanpho", "tdp", "khupho", "ap")),
+    ("districts", ("huyen", "district", "quan", "thixa")),
+    ("communes", ("xa", "phuong", "commune", "ward", "thitran")),
+    ("provinces", ("tinh", "province")),
+)
+#: File column names (as :func:`geo.io.tables.column_key` gives them) that usually hold a model field.
+_FIELD_WORDS = {
+    "name": ("name", "ten", "tendonvi", "tenxa", "tenthon", "tenban", "donvi"),
+    "code": ("code", "ma", "maxa", "madonvi", "mahc"),
+    "parent": ("parent", "xa", "tenxa", "thuocxa", "maxa"),
+    "population": ("population", "danso", "songuoi"),
+    "households": ("households", "soho", "hogiadinh"),
+    "ftth": ("ftth", "capquang", "coftth"),
+    "urban": ("urban", "dothi"),
+    "kind": ("kind", "loai", "loaidiem"),
+    "operators": ("operators", "nhamang", "doanhnghiep"),
+    "technologies": ("technologies", "congnghe"),
+    "site_id": ("siteid", "matram", "tentram"),
+    "free": ("free", "mienphi"),
+    "download_mbps": ("downloadmbps", "download", "taixuong", "taixuongmbps", "tocdotaixuong"),
+    "upload_mbps": ("uploadmbps", "upload", "tailen", "tailenmbps"),
+    "latency_ms": ("latencyms", "latency", "ping", "dotre", "dotrems"),
+    "operator": ("operator", "nhamang"),
+    "time": ("time", "thoigian", "ngay"),
+    "network": ("network", "mang", "loaimang"),
+    "year": ("year", "nam"),
+    "level": ("level", "cap"),
+}
+#: Column name beginnings that usually hold a unit's name or code ("TEN_XA", "MA_TX").
+_FIELD_PREFIXES = {"name": "ten", "code": "ma"}
+_SLUG = re.compile(r"[^\w-]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What one staged file (or one layer of a GeoPackage/KML) holds: ``role`` guessed (or ``None``),
+    ``geometry`` type ("" for a table), ``n_features``, ``columns``, ``suggested`` column mapping, and
+    ``error_*`` (plain words, both languages) when it cannot be opened."""
+
+    path: Path
+    role: str | None
+    layer: str | None = None
+    geometry: str = ""
+    n_features: int = 0
+    columns: tuple[str, ...] = ()
+    error_vi: str = ""
+    error_en: str = ""
+    suggested: dict[str, str] = field(default_factory=dict)
+
+
+def app_home() -> Path:
+    """Return the app's data folder: ``$COVERAGE_MAP_HOME`` or ``~/.coverage-map`` (not created here)."""
+    return Path(os.environ.get(HOME_ENV) or Path.home() / ".coverage-map")
+
+
+def datasets_dir() -> Path:
+    """Return the folder holding saved datasets (one sub-folder each), created when missing."""
+    folder = app_home() / "datasets"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def saved_datasets() -> dict[str, Path]:
+    """Return the saved datasets by folder name (those with a ``dataset.yaml``), sorted by name."""
+    folders = sorted(
+        p.parent for p in datasets_dir().glob("*/dataset.yaml") if not p.parent.name.startswith(".")
+    )
+    return {p.name: p for p in folders}
+
+
+def dataset_slug(name: str) -> str:
+    """Return a folder name for dataset ``name`` (letters incl. Vietnamese, digits, ``-``, ``_``).
+
+    Raises :class:`DataError` when nothing usable is left (e.g. ``"../.."``).
+    """
+    slug = _SLUG.sub("-", unicodedata.normalize("NFC", name)).strip("-_. ")
+    if not slug:
+        raise DataError(
+            f"Tên bộ dữ liệu '{name}' không dùng được làm tên thư mục.",
+            f"Dataset name '{name}' cannot be used as a folder name.",
+        )
+    return slug[:80]
+
+
+def stage_files(
+    files: Mapping[str, bytes], *, staging: Path | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[Path, list[DataError]]:
+    """Write uploaded ``files`` ({file name: content}) into a new staging folder and return it with the
+    refusals. Only the bare file name is kept (``../../x.csv`` is written as ``x.csv``); files of an
+    unknown type, larger than ``max_bytes`` or unsafe archives are refused (one :class:`DataError` each,
+    not written). ``staging`` defaults to a new folder under :func:`datasets_dir`.
+    """
+    staging = staging or datasets_dir() / f".staging-{uuid.uuid4().hex}"
+    staging.mkdir(parents=True, exist_ok=True)
+    refused: list[DataError] = []
+    accepted = ", ".join(UPLOAD_SUFFIXES)
+    for raw_name, content in files.items():
+        name = PurePosixPath(str(raw_name).replace("\\", "/")).name.strip()
+        suffix = Path(name).suffix.lower()
+        if not name or name.startswith(".") or suffix not in UPLOAD_SUFFIXES:
+            refused.append(
+                DataError(
+                    f"{raw_name}: loại tệp không nhận ({suffix or 'không có đuôi'}); dùng {accepted}.",
+                    f"{raw_name}: file type not accepted ({suffix or 'no extension'}); use {accepted}.",
+                )
+            )
+            continue
+        size_mb, limit_mb = len(content) / 1024**2, max_bytes / 1024**2
+        if len(content) > max_bytes:
+            refused.append(
+                DataError(
+                    f"{name}: tệp {size_mb:.0f} MB, quá giới hạn {limit_mb:.0f} MB. "
+                    "Chia nhỏ tệp hoặc chỉ giữ vùng cần xem.",
+                    f"{name}: file of {size_mb:.0f} MB, over the {limit_mb:.0f} MB limit. "
+                    "Split the file or keep only the area you need.",
+                )
+            )
+            continue
+        target = staging / name
+        target.write_bytes(content)
+        if suffix in (".zip", ".kmz"):
+            try:
+                check_archive(target, max_bytes=MAX_ARCHIVE_BYTES, max_members=MAX_ARCHIVE_MEMBERS)
+            except DataError as exc:
+                target.unlink()
+                refused.append(exc)
+    return staging, refused
+
+
+def guess_role(file_name: str, geometry: str = "") -> str | None:
+    """Return the layer role a file probably holds, from words in its name (Vietnamese or English,
+    diacritics ignored) and else from its geometry: a table without geometry → ``unit_stats``;
+    ``None`` when nothing points anywhere (the planner picks)."""
+    words = [column_key(w) for w in re.split(r"[^\w]+|_", Path(file_name).stem) if w]
+    joined = "".join(words)
+    for role, keys in _ROLE_WORDS:
+        if any(k in words or (len(k) > 3 and k in joined) for k in keys):
+            return role
+    return "unit_stats" if geometry == "" and Path(file_name).suffix.lower() in TABLE_SUFFIXES else None
+
+
+def model_fields(role: str) -> list[str]:
+    """Return the model fields a file of ``role`` can map (required first; ``x``/``y`` for tables)."""
+    if role == "unit_stats":
+        return ["code", "name", "level", "year"]
+    spec = LAYER_FIELDS[role]
+    return [*spec["required"], *spec["optional"]]
+
+
+def suggest_columns(role: str, columns: tuple[str, ...]) -> dict[str, str]:
+    """Return {model field: file column} for fields whose column is recognisable by name (diacritics and
+    case ignored), plus ``x``/``y`` for point tables. Fields already named canonically are left out."""
+    keys = {column_key(c): c for c in columns}
+    found: dict[str, str] = {}
+    for model_field in model_fields(role):
+        if model_field in columns:
+            continue
+        column = next((keys[w] for w in _FIELD_WORDS.get(model_field, ()) if w in keys), None)
+        prefix = _FIELD_PREFIXES.get(model_field)
+        if column is None and prefix:
+            column = next((c for k, c in keys.items() if k.startswith(prefix)), None)
+        if column is not None and column not in found.values():
+            found[model_field] = column
+    return found
+
+
+def _layers(path: Path) -> list[str | None]:
+    """GeoPackage/KML layer names when the file holds more than one, else ``[None]``."""
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        return [None]
+    names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+    return names if len(names) > 1 else [None]
+
+
+def _inspect_layer(path: Path, layer: str | None) -> FileInfo:
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        df, _ = read_table(path)
+        columns = tuple(str(c) for c in df.columns if c != "source_row")
+        geometry, n = ("Point" if find_xy_columns(columns) else ""), len(df)
+    else:
+        info = pyogrio.read_info(path, layer=layer)
+        columns = tuple(str(c) for c in info["fields"])
+        geometry, n = str(info["geometry_type"] or ""), int(info["features"])
+    label = f"{path.name} [{layer}]" if layer else path.name
+    if n > MAX_FEATURES:
+        return FileInfo(
+            path,
+            None,
+            layer,
+            geometry,
+            n,
+            columns,
+            error_vi=f"{label}: {n} đối tượng, quá giới hạn {MAX_FEATURES}. Cắt theo vùng cần xem.",
+            error_en=f"{label}: {n} features, over the {MAX_FEATURES} limit. Clip it to your area.",
+        )
+    role = guess_role(layer or path.name, geometry) or guess_role(path.name, geometry)
+    suggested = suggest_columns(role, columns) if role else {}
+    return FileInfo(path, role, layer, geometry, n, columns, suggested=suggested)
+
+
+def inspect_file(path: Path) -> list[FileInfo]:
+    """Return what ``path`` holds without reading it all, one :class:`FileInfo` per layer (GeoPackage and
+    KML files may hold several): geometry type, feature count, columns, role guess and column
+    suggestions. A file that cannot be opened gives one FileInfo with ``error_*`` set; so does a layer
+    over :data:`MAX_FEATURES` (the message gives the limit). Never raises for a bad file."""
+    try:
+        return [_inspect_layer(path, layer) for layer in _layers(path)]
+    except Exception as exc:  # any reader failure is reported on the page, never raised
+        message = exc.en if isinstance(exc, DataError) else str(exc)
+        return [
+            FileInfo(
+                path,
+                None,
+                error_vi=f"{path.name}: không mở được ({message}). Mở trong QGIS/Excel, lưu lại rồi tải lên.",
+                error_en=f"{path.name}: cannot be opened ({message}). Open in QGIS/Excel, save, re-upload.",
+            )
+        ]
+
+
+def commit_dataset(
+    staging: Path,
+    *,
+    name: str,
+    layers: Mapping[str, tuple[FileInfo, Mapping[str, str]]],
+    crs: str | None = None,
+) -> tuple[Dataset, Path | None]:
+    """Write ``staging``'s ``dataset.yaml`` and read it; when no error is found, move it to
+    ``datasets_dir()/<slug of name>`` (replacing a saved dataset of the same name in one rename) and
+    return the dataset with its new folder; otherwise return the dataset and ``None`` and leave every
+    saved dataset untouched.
+
+    ``layers`` maps a role to (the staged file's :class:`FileInfo`, {model field: file column}); ``x``/``y``
+    keys are the coordinate columns of tables. Raises :class:`DataError` only for an unusable name.
+    """
+    slug = dataset_slug(name)
+    specs = tuple(
+        LayerSpec(
+            role=role,
+            path=info.path,
+            layer=info.layer,
+            x=columns.get("x"),
+            y=columns.get("y"),
+            columns={k: v for k, v in columns.items() if k not in ("x", "y") and v},
+        )
+        for role, (info, columns) in layers.items()
+    )
+    write_manifest(Manifest(folder=staging, name=name, crs=crs, layers=specs))
+    dataset = read_dataset(staging)
+    if errors_in(dataset.problems):
+        return dataset, None
+    target = datasets_dir() / slug
+    backup = target.with_name(f".old-{slug}-{uuid.uuid4().hex[:8]}")
+    if target.exists():
+        target.rename(backup)
+    staging.rename(target)
+    shutil.rmtree(backup, ignore_errors=True)
+    dataset.folder = str(target)
+    log.info("saved dataset %s in %s", name, target)
+    return dataset, target

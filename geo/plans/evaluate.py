@@ -1,0 +1,334 @@
+"""Judge every unit against a plan's targets for one year: the status table planners read.
+
+For a plan, a year and a level, every unit at that level × every indicator the plan targets
+that year gets: the value (reported when the statistics give one, else computed from the
+geometry; both kept, with their difference), the target, the status (met / missed / no data /
+insufficient samples), the gap in the indicator's unit, and what closing it means in plain
+words. A territory-wide target applies to each sub-unit as its local target. Reported values
+are those of the latest statistics year up to the chosen year; reported values of lower
+levels are aggregated up where the indicator allows it (weighted by households, population
+or villages), never otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.compute.catalogue import INDICATORS
+from geo.compute.hierarchy import Hierarchy, build_hierarchy
+from geo.compute.indicators import compute_indicators
+from geo.model import LEVEL_OF_LAYER, TERRITORY, Dataset
+from geo.plans.targets import Plan, Target, judge_many, target_for
+
+__all__ = ["LEVELS", "COLUMNS", "evaluate", "unit_geometries", "target_text", "summary"]
+
+#: Levels a plan can be evaluated at, top down.
+LEVELS = (TERRITORY, "province", "district", "commune", "village")
+#: Columns of :func:`evaluate`. ``target`` is the stated figure (the lower bound of a range, 1 for "Có");
+#: ``target_text`` the target as planners write it ("≥ 100", "> 80", "25–30").
+COLUMNS = [
+    "uid", "code", "name", "level", "parent_uid",
+    "indicator", "label_vi", "label_en", "unit",
+    "value", "value_source", "reported", "computed", "difference", "value_year",
+    "target", "target_text", "comparator", "target_year",
+    "status", "gap", "n_samples", "numerator", "denominator", "closing_vi", "closing_en",
+]  # fmt: skip
+_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+_COUNTED = {
+    "village_mobile_bb_coverage": ("thôn chưa được phủ sóng 4G", "villages without 4G coverage"),
+    "village_ftth_coverage": ("thôn chưa có cáp quang FTTH", "villages without FTTH"),
+    "public_free_wifi": ("điểm công cộng chưa có Wi-Fi miễn phí", "public places without free Wi-Fi"),
+    "bts_site_sharing": ("vị trí trạm dùng chung", "shared sites"),
+    "household_mobile_bb_coverage": ("hộ được phủ sóng", "households covered"),
+    "pop_5g_coverage": ("người được phủ sóng 5G", "people covered by 5G"),
+}
+
+
+def target_text(target: Target) -> str:
+    """Return a target as planners write it: ``"≥ 100"``, ``"> 80"``, ``"25–30"``, ``"Có"``."""
+    if target.comparator == "between":
+        return "–".join(f"{float(v):g}" for v in target.values)
+    value = target.values[0]
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return f"{_SYMBOLS[target.comparator]} {float(value):g}"
+
+
+def _unit_rows(hierarchy: Hierarchy, level: str) -> pd.DataFrame:
+    """The units at ``level`` (node number, uid, name, parent_uid) from the hierarchy."""
+    nodes = hierarchy.nodes
+    mine = nodes[nodes["level"] == level]
+    if mine.empty:
+        known = sorted(set(nodes["level"]))
+        raise ValueError(f"level {level!r} is not in this dataset; levels present: {known}")
+    return pd.DataFrame(
+        {"node": mine.index, "uid": mine["uid"], "name": mine["name"], "parent_uid": mine["parent_uid"]}
+    ).reset_index(drop=True)
+
+
+def _weights(hierarchy: Hierarchy, by: str | None) -> np.ndarray:
+    """Per node weight for aggregating reported rates: households, population or villages below it."""
+    nodes = hierarchy.nodes
+    if by not in ("households", "population", "villages"):
+        return np.full(len(nodes), np.nan)
+    base = hierarchy.base_layer
+    leaf = nodes.index[nodes["layer"] == base].to_numpy()
+    own = np.ones(len(leaf)) if by == "villages" else nodes[by].to_numpy(float)[leaf]
+    total = np.zeros(len(nodes))
+    for depth in range(hierarchy.ancestors.shape[1]):
+        up = hierarchy.ancestors[leaf, depth]
+        ok = (up >= 0) & np.isfinite(own)
+        np.add.at(total, up[ok], own[ok])
+    given = nodes[by].to_numpy(float) if by != "villages" else np.full(len(nodes), np.nan)
+    return np.where(np.isfinite(given) & (given > 0), given, total)
+
+
+def _reported(
+    dataset: Dataset, hierarchy: Hierarchy, units: pd.DataFrame, year: int, indicators: list[str]
+) -> pd.DataFrame:
+    """Reported values per (uid, indicator) at the units' level: the latest year ≤ ``year``,
+    taken at that level, or aggregated from the level below where the indicator allows it."""
+    nodes = hierarchy.nodes
+    depth = int(nodes.loc[units["node"].iloc[0], "depth"])
+    stats = dataset.unit_stats
+    node_of = pd.Series(nodes.index, index=nodes["uid"]).groupby(level=0).first()
+    node = stats["uid"].map(node_of)
+    depths = nodes["depth"].to_numpy()[node.fillna(0).astype(int)]
+    keep = node.notna() & stats["year"].notna() & (stats["year"].astype("Int64") <= year)
+    stats = stats[keep & stats["indicator"].isin(indicators) & ((depths == depth) | (depths == depth + 1))]
+    if stats.empty:
+        return pd.DataFrame(columns=["uid", "indicator", "reported", "value_year"])
+    latest = stats.sort_values("year").groupby(["uid", "indicator"], as_index=False).last()
+    latest["node"] = latest["uid"].map(node_of).astype(int)
+    direct = latest[latest["node"].isin(units["node"])]
+    below = latest[nodes["depth"].to_numpy()[latest["node"]] == depth + 1].copy()
+    if len(below):
+        below["up"] = hierarchy.ancestors[below["node"].to_numpy(), depth]
+        below = below[
+            below["up"].isin(units["node"])
+            & ~below.set_index(["up", "indicator"]).index.isin(direct.set_index(["node", "indicator"]).index)
+        ]
+    parts = [direct.assign(up=direct["node"])[["up", "indicator", "value", "year"]]]
+    for indicator, rows in below.groupby("indicator"):
+        weight = _weights(hierarchy, INDICATORS[indicator].aggregate_by)[rows["node"].to_numpy()]
+        if not np.isfinite(weight).any():
+            continue
+        rows = rows.assign(w=weight, wv=weight * rows["value"].to_numpy(float))
+        rows = rows[np.isfinite(rows["w"])]
+        sums = rows.groupby("up").agg(w=("w", "sum"), wv=("wv", "sum"), year=("year", "max")).reset_index()
+        sums = sums[sums["w"] > 0]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "up": sums["up"],
+                    "indicator": indicator,
+                    "value": sums["wv"] / sums["w"],
+                    "year": sums["year"],
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)
+    out["uid"] = nodes["uid"].to_numpy()[out["up"].to_numpy(int)]
+    return out.rename(columns={"value": "reported", "year": "value_year"})[
+        ["uid", "indicator", "reported", "value_year"]
+    ]
+
+
+_LISTED = ("village_mobile_bb_coverage", "village_ftth_coverage", "public_free_wifi")
+
+
+def _closing(rows: pd.DataFrame, target: Target, min_tests: int) -> tuple[list[str], list[str]]:
+    """Plain words for what closing each missed row's gap means: Vietnamese and English lists.
+
+    Missed villages and places are named (first ten, then "và N nơi khác"); shares of households,
+    people and shared sites become how many more are needed; other indicators give the gap in
+    their unit. One plain loop over the rows that are not met (array columns, no pandas per row).
+    """
+    columns = ("status", "value_source", "numerator", "denominator", "n_samples", "gap", "detail")
+    pairs = [
+        _words(target, min_tests, *values)
+        for values in zip(*(rows[c].to_numpy(object) for c in columns), strict=True)
+    ]
+    return [vi for vi, _ in pairs], [en for _, en in pairs]
+
+
+def _no_data_words(target: Target) -> tuple[str, str]:
+    """Closing words of every "no data" row of ``target``'s indicator (they do not depend on the unit)."""
+    ind = INDICATORS[target.indicator]
+    if target.unit != ind.unit_vi:
+        return (
+            f"Mục tiêu tính theo '{target.unit}', số liệu theo '{ind.unit_vi}': không so sánh được.",
+            f"The target is in '{target.unit}' but the data in '{ind.unit_en}': not comparable.",
+        )
+    return "Chưa có số liệu cho chỉ tiêu này.", "No data for this indicator."
+
+
+def _words(
+    target: Target, min_tests: int, status, source, numerator, denominator, n, gap, detail
+) -> tuple[str, str]:
+    """Closing words of one row (see :func:`_closing`)."""
+    ind = INDICATORS[target.indicator]
+    if status == "insufficient samples":
+        n = 0 if pd.isna(n) else int(n)
+        return (
+            f"Chỉ có {n} phép đo tốc độ, cần ít nhất {min_tests} để đánh giá.",
+            f"Only {n} speed tests; at least {min_tests} are needed to judge.",
+        )
+    counted = source == "computed" and denominator > 0 and target.indicator in _COUNTED
+    words_vi, words_en = _COUNTED.get(target.indicator, ("", ""))
+    if counted and target.indicator in _LISTED:
+        missing = round(float(denominator - numerator))
+        names = ", ".join(str(name) for name in (detail or ())[:10])
+        more_vi = f" và {missing - 10} nơi khác" if missing > 10 else ""
+        more_en = f" and {missing - 10} more" if missing > 10 else ""
+        return f"{missing} {words_vi}: {names}{more_vi}.", f"{missing} {words_en}: {names}{more_en}."
+    if counted:
+        need = float(target.values[0]) * denominator / 100.0 - numerator
+        count = max(1, math.ceil(need - 1e-9) + (target.comparator == ">" and need == math.floor(need)))
+        return f"Cần thêm {count:,} {words_vi}.".replace(",", "."), f"{count:,} more {words_en} needed."
+    figure = f"{gap:.1f}"
+    if target.comparator in ("<", "<="):
+        return (
+            f"Cần giảm {figure.replace('.', ',')} {ind.unit_vi}.",
+            f"Needs to fall by {figure} {ind.unit_en}.",
+        )
+    return (
+        f"Còn thiếu {figure.replace('.', ',')} {ind.unit_vi} so với mục tiêu.",
+        f"{figure} {ind.unit_en} short of the target.",
+    )
+
+
+def evaluate(
+    dataset: Dataset,
+    plan: Plan,
+    year: int,
+    *,
+    level: str = "commune",
+    computed: pd.DataFrame | None = None,
+    hierarchy: Hierarchy | None = None,
+) -> pd.DataFrame:
+    """Return the status table (:data:`COLUMNS`) of ``plan``'s targets for ``year`` at ``level``.
+
+    ``level`` is one of :data:`LEVELS` ("territory" = the whole dataset). Pass ``computed``
+    (from :func:`geo.compute.indicators.compute_indicators`) and ``hierarchy`` to reuse them across
+    plans, years and levels. At village level, indicators only reported in tables (tabular)
+    appear only when some village has a reported value. Years between stated targets use the
+    latest stated target before them; baselines are never targets; indicators with no target
+    that year are left out. Units missing data get status "no data", and so do targets stated
+    in another unit than the data (Mường Lay's cloud accounts as "% of people" against
+    accounts per person); computed speeds from fewer than the minimum number of tests get
+    "insufficient samples" (unless a reported value exists).
+    Raises ``ValueError`` naming the levels present when ``level`` is not in the dataset.
+    """
+    hierarchy = hierarchy or build_hierarchy(dataset)
+    computed = compute_indicators(dataset) if computed is None else computed
+    units = _unit_rows(hierarchy, level)
+    targets = {ind: target_for(plan, ind, year) for ind in dict.fromkeys(t.indicator for t in plan.targets)}
+    targets = {ind: t for ind, t in targets.items() if t is not None}
+    if not targets:
+        return pd.DataFrame(columns=COLUMNS)
+    if level == "village":
+        reported_here = set(dataset.unit_stats.loc[dataset.unit_stats["level"] == level, "indicator"])
+        targets = {i: t for i, t in targets.items() if INDICATORS[i].kind != "tabular" or i in reported_here}
+    targets = {i: targets[i] for i in INDICATORS if i in targets}  # catalogue (annex) order
+    units = units.assign(uid=units["uid"].astype(object)).sort_values("uid", kind="stable")
+    grid = units.merge(pd.DataFrame({"indicator": pd.Series(list(targets), dtype=object)}), how="cross")
+    mine = computed[computed["level"] == level][
+        ["uid", "indicator", "value", "numerator", "denominator", "n_samples", "detail", "flag"]
+    ].rename(columns={"value": "computed"})
+    grid = grid.merge(mine.astype({"uid": object, "indicator": object}), on=["uid", "indicator"], how="left")
+    reported = _reported(dataset, hierarchy, units, year, list(targets)).astype(
+        {"uid": object, "indicator": object}
+    )
+    grid = grid.merge(reported, on=["uid", "indicator"], how="left")
+    _judge(grid, targets, min_tests=dataset.settings.indicators.min_speed_tests)
+    info = pd.DataFrame(
+        [(i.id, i.label_vi, i.label_en, i.unit_vi) for i in INDICATORS.values()],
+        columns=["indicator", "label_vi", "label_en", "unit"],
+    )
+    out = grid.merge(info.astype(object), on="indicator", how="left")
+    out["level"] = level
+    out["code"] = out["uid"].map(_codes(dataset))
+    return out[COLUMNS]
+
+
+def _judge(grid: pd.DataFrame, targets: dict[str, Target], *, min_tests: int) -> None:
+    """Add value, source, status, gap, target and closing-words columns to ``grid`` in place.
+
+    Judging runs on whole columns per indicator (index arrays, no frame splitting); only the
+    rows that are not met get closing words.
+    """
+    reported, computed = grid["reported"].astype(float), grid["computed"].astype(float)
+    value = np.where(reported.notna(), reported, computed)
+    source = np.where(reported.notna(), "reported", np.where(computed.notna(), "computed", "")).astype(object)
+    grid["difference"] = reported - computed
+    indicator = grid["indicator"].to_numpy(object)
+    status = np.full(len(grid), "no data", dtype=object)
+    gap = np.full(len(grid), np.nan)
+    for ind, target in targets.items():
+        rows = np.flatnonzero(indicator == ind)
+        if target.unit != INDICATORS[ind].unit_vi:  # e.g. "% of people" against accounts per person
+            value[rows], source[rows] = np.nan, ""
+        judged = judge_many(pd.Series(value[rows]), target)
+        status[rows], gap[rows] = judged["status"].to_numpy(object), judged["gap"].to_numpy(float)
+    few = (source == "computed") & (grid["flag"].to_numpy(object) == "insufficient_samples")
+    status[few], gap[few] = "insufficient samples", np.nan
+    grid["value"], grid["value_source"], grid["status"], grid["gap"] = value, source, status, gap
+    grid["target"] = grid["indicator"].map({i: float(t.values[0]) for i, t in targets.items()})
+    grid["target_text"] = grid["indicator"].map({i: target_text(t) for i, t in targets.items()})
+    grid["comparator"] = grid["indicator"].map({i: t.comparator for i, t in targets.items()})
+    grid["target_year"] = grid["indicator"].map({i: t.year for i, t in targets.items()})
+    vi = np.full(len(grid), "", dtype=object)
+    en = np.full(len(grid), "", dtype=object)
+    for ind, target in targets.items():
+        mine = indicator == ind
+        vi[mine & (status == "no data")], en[mine & (status == "no data")] = _no_data_words(target)
+        rows = np.flatnonzero(mine & ((status == "missed") | (status == "insufficient samples")))
+        if len(rows):
+            vi[rows], en[rows] = _closing(grid.iloc[rows], target, min_tests)
+    grid["closing_vi"], grid["closing_en"] = vi, en
+
+
+def _codes(dataset: Dataset) -> dict[str, str]:
+    """Official code by uid, for every unit layer that has codes."""
+    codes: dict[str, str] = {}
+    for layer in dataset.unit_levels():
+        gdf = dataset.layers[layer]
+        if "code" in gdf:
+            codes |= dict(zip(gdf["uid"], gdf["code"], strict=True))
+    return codes
+
+
+def unit_geometries(dataset: Dataset, level: str) -> gpd.GeoDataFrame:
+    """Return the units at ``level`` as [uid, name, code, parent_uid, geometry] in EPSG:4326.
+
+    ``"territory"`` gives one row: the outline of the top unit layer, dissolved.
+    """
+    if level == TERRITORY:
+        top = dataset.layers[dataset.unit_levels()[0]]
+        outline = top.geometry.union_all() if len(top) else None
+        return gpd.GeoDataFrame(
+            {"uid": [TERRITORY], "name": [dataset.name], "code": [None], "parent_uid": [None]},
+            geometry=[outline],
+            crs=top.crs,
+        )
+    layer = {v: k for k, v in LEVEL_OF_LAYER.items()}[level]
+    gdf = dataset.layers[layer]
+    cols = [c for c in ("uid", "name", "code", "parent_uid") if c in gdf]
+    out = gdf[[*cols, "geometry"]].copy()
+    if "code" not in out:
+        out["code"] = None
+    return out
+
+
+def summary(evaluation: pd.DataFrame) -> pd.DataFrame:
+    """Count units per indicator and status: indicator, label_vi, then one column per status."""
+    counts = pd.crosstab([evaluation["indicator"], evaluation["label_vi"]], evaluation["status"])
+    for status in ("met", "missed", "no data", "insufficient samples"):
+        if status not in counts:
+            counts[status] = 0
+    return counts[["met", "missed", "no data", "insufficient samples"]].reset_index()
