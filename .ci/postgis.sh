@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install (Debian: postgresql + postgis via apt-get) and start a throwaway local PostGIS server for the
+# Install (Debian: postgresql + postgresql-postgis via apt-get) and start a throwaway local PostGIS server for the
 # zone-store tests, create a database with the postgis extension, and print on stdout the one line
 #     export COVERAGE_TEST_PG_URL=postgresql://postgres@localhost:<port>/<db>
 # for the caller to eval. Everything else goes to stderr. Exit 1 when no server could be started
@@ -14,9 +14,11 @@ log() { echo "postgis.sh: $*" >&2; }
 
 if ! compgen -G "/usr/share/postgresql/*/extension/postgis.control" >/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        log "installing postgresql + postgis with apt-get"
+        # postgresql-postgis pulls the extension of the current server version (postgresql-15-postgis-3 on
+        # Debian 12); the plain "postgis" package holds only the command-line tools, not the extension.
+        log "installing postgresql + postgresql-postgis with apt-get"
         { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-            postgresql postgis; } >&2
+            postgresql postgresql-postgis; } >&2
     else
         log "PostGIS is not installed and apt-get cannot run here (need root)"; exit 1
     fi

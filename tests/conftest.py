@@ -1,0 +1,33 @@
+"""Shared pytest set-up: under ``CI=true`` a browser or PostGIS test that skips fails the run.
+
+A skipped real-browser or PostGIS test proves nothing, so in CI (``CI=true``, as ``.ci/run`` is
+started) every such skip is turned into a failure that names the test and why it could not run.
+On a developer's machine the same tests still skip cleanly where Chromium or PostGIS is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+#: Markers whose tests must run, not skip, under ``CI=true``.
+MUST_RUN_IN_CI = ("browser", "postgis")
+
+
+def in_ci() -> bool:
+    """True when the tests run in CI (the environment variable ``CI`` is ``true``)."""
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """Turn the skip of a browser/PostGIS test into a failure under ``CI=true``."""
+    outcome = yield
+    report = outcome.get_result()
+    marked = [name for name in MUST_RUN_IN_CI if item.get_closest_marker(name)]
+    if report.skipped and marked and in_ci() and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: the {'/'.join(marked)} test {item.nodeid} skipped ({reason}); in CI it must run"
