@@ -30,4 +30,5 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     if report.skipped and marked and in_ci() and not hasattr(report, "wasxfail"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
-        report.longrepr = f"CI=true: the {'/'.join(marked)} test {item.nodeid} skipped ({reason}); in CI it must run"
+        kind = "/".join(marked)
+        report.longrepr = f"CI=true: the {kind} test {item.nodeid} skipped ({reason}); in CI it must run"
