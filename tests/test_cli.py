@@ -1,4 +1,4 @@
-"""The stable command line (DESIGN.md "Public surface") that planners and checks script against."""
+"""The stable command line (README, "Dòng lệnh") that planners and checks script against."""
 
 import json
 from pathlib import Path

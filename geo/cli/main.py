@@ -1,4 +1,4 @@
-"""The command line ``python -m geo`` that planners and checks script against (README, "Command line").
+"""The command line ``python -m geo`` that planners and checks script against (README, "Dòng lệnh").
 
 Each subcommand is a thin wrapper: parse arguments, call one function of ``geo``, print its
 text, return an exit code (0 ok, 1 data errors, 2 usage errors; :mod:`geo.cli.common`).
