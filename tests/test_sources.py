@@ -15,6 +15,7 @@ import shapely
 from pyproj import Geod, Transformer
 
 import geo.io.sources
+import geo.io.vector
 from geo.errors import DataError
 from geo.io.sources import read_layer, read_table
 from tests.helpers import cp1258 as _cp1258
@@ -305,7 +306,7 @@ def test_zip_over_the_size_limit_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "big.zip"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xa.dbf", b"\0" * 10_000)
-    monkeypatch.setattr(geo.io.sources, "MAX_ZIP_UNCOMPRESSED_BYTES", 5_000)
+    monkeypatch.setattr(geo.io.vector, "MAX_ZIP_UNCOMPRESSED_BYTES", 5_000)
     with pytest.raises(DataError) as info:
         read_layer(path, layer="communes")
     assert "limit" in info.value.en
