@@ -1,4 +1,5 @@
-"""Shared pytest set-up: under ``CI=true`` a browser or PostGIS test that skips fails the run.
+"""Shared pytest set-up: fixtures used by several test modules (test modules do not import each other
+for them), and the CI rule: under ``CI=true`` a browser or PostGIS test that skips fails the run.
 
 A skipped real-browser or PostGIS test proves nothing, so in CI (``CI=true``, as ``.ci/run`` is
 started) every such skip is turned into a failure that names the test and why it could not run.
@@ -8,9 +9,32 @@ On a developer's machine the same tests still skip cleanly where Chromium or Pos
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Callable, Iterator
 
 import pytest
+
+TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _cp1258(text: str) -> bytes:
+    """Encode as Windows-1258 writes Vietnamese: base letters precomposed, tone marks as combining bytes."""
+    out = []
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(ch) and ch not in TONES and out:
+            out[-1] = unicodedata.normalize("NFC", out[-1][0] + ch) + out[-1][1:]
+        elif ch in TONES and out:
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return "".join(out).encode("cp1258")
+
+
+@pytest.fixture(scope="session")
+def cp1258() -> Callable[[str], bytes]:
+    """The Windows-1258 encoder of old Vietnamese Excel/ArcGIS files (tone marks as combining bytes)."""
+    return _cp1258
+
 
 #: Markers whose tests must run, not skip, under ``CI=true``.
 MUST_RUN_IN_CI = ("browser", "postgis")

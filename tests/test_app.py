@@ -77,11 +77,21 @@ def test_english_switch_translates_the_page():
     assert [m.label for m in at.metric] == ["Met", "Missed", "No data"]
 
 
+def _territory_counts(plan_id: str, year: int) -> list[str]:
+    """The page's three summary figures (met, missed, no data) computed without the page."""
+    rows = evaluate(read_dataset(), load_plans()[plan_id], year, level="territory")
+    counts = rows["status"].value_counts()
+    nodata = counts.get("no data", 0) + counts.get("insufficient samples", 0)
+    return [str(counts.get("met", 0)), str(counts.get("missed", 0)), str(nodata)]
+
+
 def test_every_sidebar_choice_redraws_without_error():
     at = _run()
     for plan in ("quang-trung-2023", "ha-nam-2023", "muong-lay-2023"):
         at.selectbox(key="plan").set_value(plan)
         _run(at)
+        year = at.selectbox(key="year").value
+        assert [m.value for m in at.metric] == _territory_counts(plan, year), plan  # this plan's figures
     at.selectbox(key="year").set_value(2030)
     _run(at)
     at.selectbox(key="indicator.vi").set_value("mobile_speed")

@@ -6,17 +6,19 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import box
 
 from geo.compute.coverage import coverage_areas
+from geo.i18n import t
 from geo.io.dataset import read_dataset
 from geo.plans.evaluate import evaluate, unit_geometries
 from geo.plans.targets import load_plans
 from layers.offline import cdn_urls
-from views.map_build import LAYER_KEYS, MapRequest, MapSources, area_units, build_map
+from views.map_build import LAYER_KEYS, LAYER_LABELS, MapRequest, MapSources, area_units, build_map
 from views.map_data import ALL_TARGETS, missing_villages, unit_at, units_for_map, view_for
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -83,8 +85,18 @@ def test_missing_villages_are_those_missing_inside_communes_that_miss():
     assert len(villages) > 0
     assert set(village_rows.loc[villages["uid"], "parent_uid"]) <= missed
     assert (villages["status"] == "missed").all()
-    html, _ = _html(level="commune", indicator="village_ftth_coverage", layers=("missing_villages",))
+    html, fmap = _html(level="commune", indicator="village_ftth_coverage", layers=("missing_villages",))
     assert "Thôn làm xã chưa đạt" in html
+    # The map outlines exactly those villages: one feature each, its tooltip naming it.
+    name = t(LAYER_LABELS["missing_villages"], "vi")
+    children = fmap._children.values()
+    groups = [c for c in children if isinstance(c, folium.FeatureGroup) and c.layer_name == name]
+    assert len(groups) == 1
+    (layer,) = [c for c in groups[0]._children.values() if isinstance(c, folium.GeoJson)]
+    features = layer.data["features"]
+    assert len(features) == len(villages)
+    tips = " ".join(f["properties"]["tip"] for f in features)
+    assert all(village in tips for village in villages["name"])
 
 
 def test_all_targets_counts_missed_targets_per_unit():

@@ -11,11 +11,10 @@ from shapely.geometry import Polygon, box
 from geo.cli.main import main
 from geo.io.dataset import read_dataset
 from geo.settings import DEMO_DIR
-from tests.helpers import cp1258
 
 
 @pytest.fixture(scope="module")
-def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def broken(tmp_path_factory: pytest.TempPathFactory, cp1258) -> Path:
     folder = tmp_path_factory.mktemp("broken")
     bow_tie = Polygon([(103.30, 22.0), (103.40, 22.1), (103.40, 22.0), (103.30, 22.1)])
     gpd.GeoDataFrame(

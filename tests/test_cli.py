@@ -1,4 +1,4 @@
-"""The stable command line (DESIGN.md "Public surface") that planners and checks script against."""
+"""The stable command line (README, "Dòng lệnh") that planners and checks script against."""
 
 import json
 from pathlib import Path
@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from geo.cli.main import main
+from geo.settings import DEMO_DIR
 
 
 def test_plans_json_lists_every_plan(capsys: pytest.CaptureFixture[str]):
@@ -77,3 +78,91 @@ def test_zones_add_then_list_keeps_the_name_exactly(tmp_path: Path, capsys: pyte
     capsys.readouterr()
     assert main(["zones", "list", "--store", store]) == 0
     assert "Bản <b>Háng Pu Xi</b>" in capsys.readouterr().out
+
+
+# Misuse of every subcommand: one bilingual line on stderr, exit code 2, never a traceback.
+_MISUSES = {
+    "plans": (["plans", "--jsn"], ["Lệnh không hợp lệ", "invalid command", "--jsn"]),
+    "check": (["check", "data/khong-co"], ["Không tìm thấy thư mục", "not found"]),
+    "evaluate-level": (
+        ["evaluate", "--plan", "muong-lay-2023", "--year", "2025", "--level", "province"],
+        ["không có đơn vị cấp 'province'", "no units at level 'province'", "commune, village"],
+    ),
+    "evaluate-year": (
+        ["evaluate", "--plan", "ha-dong-2026", "--year", "2025"],
+        ["chưa có chỉ tiêu nào cho năm 2025", "no target in force in 2025", "target years: 2030"],
+    ),
+    "evaluate-out": (
+        ["evaluate", "--plan", "muong-lay-2023", "--year", "2025", "--out", "a.txt"],
+        ["không hợp lệ cho bảng đánh giá", "not valid for the evaluation", ".csv"],
+    ),
+    "evaluate-args": (["evaluate", "--plan", "muong-lay-2023"], ["Lệnh không hợp lệ", "--year"]),
+    "export-map-indicator": (
+        ["export-map", "--plan", "muong-lay-2023", "--year", "2025", "--indicator", "khong",
+         "--out", "a.png"],
+        ["Không có chỉ tiêu 'khong'", "Unknown indicator 'khong'", "bts_site_sharing"],
+    ),
+    "export-map-unit": (
+        ["export-map", "--plan", "muong-lay-2023", "--year", "2025", "--indicator", "bts_site_sharing",
+         "--unit", "99999", "--out", "a.png"],
+        ["Không có đơn vị mã '99999'", "No unit with code '99999'"],
+    ),
+    "export-map-out": (
+        ["export-map", "--plan", "muong-lay-2023", "--year", "2025", "--indicator", "bts_site_sharing",
+         "--out", "a.gif"],
+        ["không hợp lệ cho bản đồ", "not valid for the map", ".png"],
+    ),
+    "export-annex-out": (
+        ["export-annex", "--plan", "muong-lay-2023", "--out", "a.pdf"],
+        ["không hợp lệ cho phụ lục", "not valid for the annex", ".xlsx"],
+    ),
+    "export-annex-year": (
+        ["export-annex", "--plan", "muong-lay-2023", "--year", "2019", "--out", "a.xlsx"],
+        ["năm 2019", "in 2019", "2023, 2024, 2025, 2030"],
+    ),
+    "demo": (["demo", "--scale", "tinh", "--out", "x"], ["Lệnh không hợp lệ", "invalid choice: 'tinh'"]),
+    "zones": (["zones", "list"], ["Lệnh không hợp lệ", "invalid command", "--store"]),
+    "bench": (["bench", "--scales", "tinh"], ["Lệnh không hợp lệ", "tinh (choose from village"]),
+    "command": (["khong-co"], ["Lệnh không hợp lệ", "invalid choice: 'khong-co'"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(_MISUSES))
+def test_misuse_is_one_bilingual_line_and_exit_2(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    argv, words = _MISUSES[case]
+    monkeypatch.chdir(tmp_path)  # no file is written by a refused command
+    if argv[0] in ("check", "evaluate", "export-map", "export-annex") and case != "check":
+        argv.insert(1, str(DEMO_DIR))
+    for lang in ("vi", "en"):
+        assert main(["--lang", lang, *argv]) == 2
+        captured = capsys.readouterr()
+        err = captured.err.strip()
+        assert "\n" not in err and "Traceback" not in err, err
+        for word in words:
+            assert word in err, (word, err)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_lang_goes_before_zones(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    store = str(tmp_path / "vung.gpkg")
+    assert main(["--lang", "en", "zones", "list", "--store", store]) == 0
+    assert "No weak-signal zones yet." in capsys.readouterr().out
+    assert main(["zones", "list", "--store", store]) == 0
+    assert "Chưa có vùng lõm sóng nào." in capsys.readouterr().out
+
+
+def test_unexpected_error_is_reported_and_logged(monkeypatch: pytest.MonkeyPatch, capsys):
+    import geo.plans.targets
+    from geo.cli.common import LOG_FILE
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("hỏng bất ngờ")
+
+    monkeypatch.setattr(geo.plans.targets, "load_plans", broken)
+    assert main(["plans"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err
+    assert "Lỗi ngoài dự kiến (RuntimeError)" in err and "please report" in err and str(LOG_FILE) in err
+    assert "hỏng bất ngờ" in LOG_FILE.read_text(encoding="utf-8")

@@ -9,7 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from geo.errors import GeoError
-from geo.export.annex import annex_years, export_annex
+from geo.export import export_annex
+from geo.export.annex import annex_years
 from geo.settings import DEMO_DIR
 from tests.test_export_map import MADE_ON, tiny_dataset, tiny_evaluation, tiny_plan
 

@@ -21,6 +21,7 @@ from shapely.geometry import Point, box
 
 from geo.compute.catalogue import INDICATORS
 from geo.errors import GeoError
+from geo.export import draw
 from geo.export.draw import add_scale_bar, place_labels, status_units
 from geo.export.map import export_map
 from geo.model import Dataset
@@ -293,3 +294,24 @@ def test_demo_map_with_every_overlay(tmp_path):
     size, _, colours = image_info(path)
     assert size == (1169, 827)
     assert colours > 10  # a real map, not a blank page
+    # Each status the villages have is painted in its palette colour, roughly in proportion to how
+    # many villages have it, and named in the legend.
+    mine = evaluation[evaluation["indicator"] == VILLAGE_COVERAGE]
+    counts = mine["status"].value_counts()
+    assert {"met", "missed"} <= set(counts.index)
+    with Image.open(path) as image:
+        pixels = np.asarray(image.convert("RGB")).reshape(-1, 3)
+    painted = {}
+    for status in counts.index:
+        rgb = np.array([int(draw.STATUS_COLOURS[status][k : k + 2], 16) for k in (1, 3, 5)])
+        painted[status] = int((np.abs(pixels.astype(int) - rgb).max(axis=1) <= 8).sum())
+        assert painted[status] > 200, (status, painted)
+    if counts["met"] > 3 * counts["missed"]:
+        assert painted["met"] > painted["missed"]
+    pdf = export_map(
+        dataset, evaluation, plan=plan, year=2025, indicator=VILLAGE_COVERAGE, out=tmp_path / "demo.pdf",
+        layers=("bts", "wifi", "ftth", "coverage_4g"), made_on=MADE_ON,
+    )  # fmt: skip
+    text = " ".join(pdf_text(pdf))
+    for status in counts.index:
+        assert draw.status_label(status) in text, status

@@ -15,9 +15,9 @@ import shapely
 from pyproj import Geod, Transformer
 
 import geo.io.sources
+import geo.io.vector
 from geo.errors import DataError
 from geo.io.sources import read_layer, read_table
-from tests.helpers import cp1258 as _cp1258
 
 GEOD = Geod(ellps="WGS84")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -38,10 +38,10 @@ def _metres(lon1, lat1, lon2, lat2) -> np.ndarray:
     return np.asarray(GEOD.inv(lon1, lat1, lon2, lat2)[2])
 
 
-def _write_dbf_cp1258(folder: Path, names: list[str], *, cpg: str | None) -> Path:
+def _write_dbf_cp1258(folder: Path, names: list[str], *, cpg: str | None, encode) -> Path:
     """Write xa.shp whose .dbf holds Windows-1258 bytes (written 1:1 through Latin-1)."""
     gdf = gpd.GeoDataFrame(
-        {"TEN_XA": [_cp1258(n).decode("latin-1") for n in names]},
+        {"TEN_XA": [encode(n).decode("latin-1") for n in names]},
         geometry=[shapely.Point(103.2 + i / 100, 22.1) for i in range(len(names))],
         crs="EPSG:4326",
     )
@@ -95,11 +95,9 @@ def test_survey_table_with_x_northing_first_is_swapped_back(tmp_path):
     assert any("X holds northings" in p.message_en for p in read.problems)
 
 
-def test_windows_1258_csv_gives_nfc_names(tmp_path):
+def test_windows_1258_csv_gives_nfc_names(tmp_path, cp1258):
     path = tmp_path / "thon.csv"
-    path.write_bytes(
-        _cp1258("Tên thôn,Kinh độ,Vĩ độ\nBản Nậm Cản,103.21,22.13\nThôn Hòa Bình,103.25,22.10\n")
-    )
+    path.write_bytes(cp1258("Tên thôn,Kinh độ,Vĩ độ\nBản Nậm Cản,103.21,22.13\nThôn Hòa Bình,103.25,22.10\n"))
     read = read_layer(path, layer="villages", columns={"name": "Tên thôn"})
     assert read.gdf["name"].tolist() == ["Bản Nậm Cản", "Thôn Hòa Bình"]
     assert all(unicodedata.is_normalized("NFC", v) for v in read.gdf["name"])
@@ -115,8 +113,8 @@ def test_utf8_bom_csv_with_decimal_comma_and_semicolons(tmp_path):
 
 
 @pytest.mark.parametrize("cpg", [None, "1258"])
-def test_windows_1258_dbf_with_or_without_cpg(tmp_path, cpg):
-    shp = _write_dbf_cp1258(tmp_path, ["Bản Nậm Cản", "Thôn Hòa Bình"], cpg=cpg)
+def test_windows_1258_dbf_with_or_without_cpg(tmp_path, cpg, cp1258):
+    shp = _write_dbf_cp1258(tmp_path, ["Bản Nậm Cản", "Thôn Hòa Bình"], cpg=cpg, encode=cp1258)
     read = read_layer(shp, layer="villages", columns={"name": "TEN_XA"})
     assert read.gdf["name"].tolist() == ["Bản Nậm Cản", "Thôn Hòa Bình"]
     assert read.gdf["source_row"].tolist() == [1, 2]
@@ -305,7 +303,7 @@ def test_zip_over_the_size_limit_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "big.zip"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xa.dbf", b"\0" * 10_000)
-    monkeypatch.setattr(geo.io.sources, "MAX_ZIP_UNCOMPRESSED_BYTES", 5_000)
+    monkeypatch.setattr(geo.io.vector, "MAX_ZIP_UNCOMPRESSED_BYTES", 5_000)
     with pytest.raises(DataError) as info:
         read_layer(path, layer="communes")
     assert "limit" in info.value.en

@@ -174,6 +174,110 @@ def _too_many(name: str, lang: str) -> list[LegendEntry]:
     return [swatch("outline", "#999999", t("needs_area", lang, layer=name))]
 
 
+@dataclass(frozen=True)
+class _Overlay:
+    """What an overlay builder reads: the request, the data, the map being built, its bounds and the
+    overlay's translated name."""
+
+    request: MapRequest
+    dataset: Dataset
+    plan: Plan
+    sources: MapSources
+    fmap: folium.Map
+    bounds: tuple
+    name: str
+
+
+def _coverage(o: _Overlay, tech: str) -> list[LegendEntry]:
+    areas = o.sources.coverage(tech, o.request.per_operator)
+    if not len(areas):
+        return []
+    tolerance = _extent_m(o.bounds) / 3000 / METRES_PER_DEGREE
+    coverage_layer(areas, tech=tech, name=o.name, tolerance_deg=tolerance).add_to(o.fmap)
+    ops = sorted(set(areas["operator"].astype(str))) if o.request.per_operator else None
+    return coverage_legend(tech, o.name, operators=ops)
+
+
+def _ftth(o: _Overlay) -> list[LegendEntry]:
+    lang = o.request.lang
+    if (villages := _clip(o.dataset.layer("villages"), o.bounds)) is None:
+        return []
+    if len(villages) > MAX_DETAIL_UNITS:
+        return _too_many(o.name, lang)
+    ftth_layer(villages, lang=lang, name=o.name, show=True).add_to(o.fmap)
+    return ftth_legend(lang=lang)
+
+
+def _speed_overlay(o: _Overlay) -> list[LegendEntry]:
+    if (tests := _clip(o.dataset.layer("speed_tests"), o.bounds)) is None:
+        return []
+    return _speed(o.request, o.plan, tests, o.dataset.settings.metric_crs, o.fmap, o.bounds)
+
+
+def _zones(o: _Overlay) -> list[LegendEntry]:
+    if (zones := o.sources.zones()) is None or not len(zones):
+        return []
+    zones_layer(zones, lang=o.request.lang, name=o.name).add_to(o.fmap)
+    return zones_legend(lang=o.request.lang)
+
+
+def _missing_villages(o: _Overlay) -> list[LegendEntry]:
+    request, sources, lang = o.request, o.sources, o.request.lang
+    if not _by_village(request, o.dataset):
+        return []
+    in_view = _clip(sources.geometries("village"), o.bounds)
+    if in_view is not None and len(in_view) > MAX_DETAIL_UNITS:  # checked before evaluating villages
+        return _too_many(o.name, lang)
+    villages = missing_villages(
+        in_view, sources.evaluation("village"), sources.evaluation("commune"), request.indicator
+    ) if in_view is not None else in_view  # fmt: skip
+    if villages is None or not len(villages):
+        return []
+    missing_villages_layer(villages, lang=lang, name=o.name).add_to(o.fmap)
+    return [swatch("outline", MISSING_VILLAGE["color"], t("legend_missing_village", lang))]
+
+
+def _points(o: _Overlay, key: str) -> list[LegendEntry]:
+    lang, dataset = o.request.lang, o.dataset
+    if (points := _clip(dataset.layer(_POINT_LAYERS[key]), o.bounds)) is None:
+        return []
+    if len(points) > MAX_POINT_MARKERS:
+        return _too_many(o.name, lang)
+    if key == "wifi":
+        wifi_layer(points, lang=lang, name=o.name, show=True).add_to(o.fmap)
+        return wifi_legend(lang=lang)
+    distance = dataset.settings.indicators.wifi_distance_m
+    wifi = dataset.layer("wifi_points")
+    metric_crs = dataset.settings.metric_crs
+    near = places_with_wifi(points, wifi, distance_m=distance, metric_crs=metric_crs)
+    places_layer(points, near, lang=lang, name=o.name, show=True).add_to(o.fmap)
+    return places_legend(lang=lang)
+
+
+def _bts(o: _Overlay) -> list[LegendEntry]:
+    if (sites := _clip(o.dataset.layer("bts_sites"), o.bounds)) is None:
+        return []
+    cell_m = max(SITE_CELL_M, _extent_m(o.bounds) / CELLS_ACROSS)
+    metric_crs = o.dataset.settings.metric_crs
+    sites_layer(sites, lang=o.request.lang, name=o.name, cell_m=cell_m, metric_crs=metric_crs).add_to(o.fmap)
+    return sites_legend(lang=o.request.lang, grouped=len(sites) > MAX_SITE_MARKERS)
+
+
+#: The builder of each overlay key (:data:`LAYER_KEYS`): it draws the overlay on the map and returns
+#: its legend lines (none when there is nothing to draw in view).
+_BUILDERS: dict[str, Callable[[_Overlay], list[LegendEntry]]] = {
+    "4g": lambda o: _coverage(o, "4G"),
+    "5g": lambda o: _coverage(o, "5G"),
+    "ftth": _ftth,
+    "speed": _speed_overlay,
+    "zones": _zones,
+    "missing_villages": _missing_villages,
+    "places": lambda o: _points(o, "places"),
+    "wifi": lambda o: _points(o, "wifi"),
+    "bts": _bts,
+}
+
+
 def _overlays(
     request: MapRequest, dataset: Dataset, plan: Plan, sources: MapSources, fmap: folium.Map, bounds
 ) -> list[LegendEntry]:
@@ -181,59 +285,10 @@ def _overlays(
 
     Village layers and Wi-Fi/places beyond :data:`MAX_DETAIL_UNITS` / :data:`MAX_POINT_MARKERS` features
     in view are left out with a legend line asking to choose an area."""
-    lang, entries = request.lang, []
-    metric_crs = dataset.settings.metric_crs
+    entries: list[LegendEntry] = []
     for key in (k for k in LAYER_KEYS if k in request.layers):
-        name = t(LAYER_LABELS[key], lang)
-        if key in ("4g", "5g"):
-            tech = key.upper()
-            areas = sources.coverage(tech, request.per_operator)
-            if len(areas):
-                tolerance = _extent_m(bounds) / 3000 / METRES_PER_DEGREE
-                coverage_layer(areas, tech=tech, name=name, tolerance_deg=tolerance).add_to(fmap)
-                ops = sorted(set(areas["operator"].astype(str))) if request.per_operator else None
-                entries += coverage_legend(tech, name, operators=ops)
-        elif key == "ftth" and (villages := _clip(dataset.layer("villages"), bounds)) is not None:
-            if len(villages) > MAX_DETAIL_UNITS:
-                entries += _too_many(name, lang)
-                continue
-            ftth_layer(villages, lang=lang, name=name, show=True).add_to(fmap)
-            entries += ftth_legend(lang=lang)
-        elif key == "speed" and (tests := _clip(dataset.layer("speed_tests"), bounds)) is not None:
-            entries += _speed(request, plan, tests, metric_crs, fmap, bounds)
-        elif key == "zones" and (zones := sources.zones()) is not None and len(zones):
-            zones_layer(zones, lang=lang, name=name).add_to(fmap)
-            entries += zones_legend(lang=lang)
-        elif key == "missing_villages" and _by_village(request, dataset):
-            in_view = _clip(sources.geometries("village"), bounds)
-            if in_view is not None and len(in_view) > MAX_DETAIL_UNITS:  # checked before evaluating villages
-                entries += _too_many(name, lang)
-                continue
-            villages = missing_villages(
-                in_view, sources.evaluation("village"), sources.evaluation("commune"), request.indicator
-            ) if in_view is not None else in_view  # fmt: skip
-            if villages is not None and len(villages):
-                missing_villages_layer(villages, lang=lang, name=name).add_to(fmap)
-                entries.append(swatch("outline", MISSING_VILLAGE["color"], t("legend_missing_village", lang)))
-        elif (
-            key in ("places", "wifi")
-            and (points := _clip(dataset.layer(_POINT_LAYERS[key]), bounds)) is not None
-        ):
-            if len(points) > MAX_POINT_MARKERS:
-                entries += _too_many(name, lang)
-            elif key == "wifi":
-                wifi_layer(points, lang=lang, name=name, show=True).add_to(fmap)
-                entries += wifi_legend(lang=lang)
-            else:
-                distance = dataset.settings.indicators.wifi_distance_m
-                wifi = dataset.layer("wifi_points")
-                near = places_with_wifi(points, wifi, distance_m=distance, metric_crs=metric_crs)
-                places_layer(points, near, lang=lang, name=name, show=True).add_to(fmap)
-                entries += places_legend(lang=lang)
-        elif key == "bts" and (sites := _clip(dataset.layer("bts_sites"), bounds)) is not None:
-            cell_m = max(SITE_CELL_M, _extent_m(bounds) / CELLS_ACROSS)
-            sites_layer(sites, lang=lang, name=name, cell_m=cell_m, metric_crs=metric_crs).add_to(fmap)
-            entries += sites_legend(lang=lang, grouped=len(sites) > MAX_SITE_MARKERS)
+        name = t(LAYER_LABELS[key], request.lang)
+        entries += _BUILDERS[key](_Overlay(request, dataset, plan, sources, fmap, bounds, name))
     return entries
 
 

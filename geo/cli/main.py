@@ -1,7 +1,7 @@
-"""The command line ``python -m geo`` that planners and checks script against (DESIGN.md, "Public surface").
+"""The command line ``python -m geo`` that planners and checks script against (README, "Dòng lệnh").
 
 Each subcommand is a thin wrapper: parse arguments, call one function of ``geo``, print its
-text, return an exit code (0 ok, 1 data errors, 2 usage errors).
+text, return an exit code (0 ok, 1 data errors, 2 usage errors; :mod:`geo.cli.common`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
+from geo.cli.common import BilingualParser, UsageError, check_folder, check_suffix, guarded
 from geo.errors import GeoError, errors_in
 from geo.settings import DEMO_DIR, PLANS_DIR
 
@@ -21,6 +22,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     """Read a dataset and print what was found and every problem; 1 when there are errors."""
     from geo.io.dataset import check_report, read_dataset
 
+    check_folder(args.dataset)
     dataset = read_dataset(args.dataset)
     print(check_report(dataset, lang=args.lang))
     return 1 if errors_in(dataset.problems) else 0
@@ -36,15 +38,22 @@ def _cmd_plans(args: argparse.Namespace) -> int:
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     """Evaluate a dataset against a plan and print or write the status table."""
+    from geo.compute.hierarchy import build_hierarchy
     from geo.io.dataset import read_dataset
     from geo.plans.evaluate import evaluate
     from geo.plans.evaluate_io import write_evaluation
 
+    check_folder(args.dataset)
+    check_suffix(args.out, (".csv", ".xlsx", ".geojson"), "bảng đánh giá", "the evaluation")
+    plan = _plan(args.plan)
+    _check_year(plan, args.year)
     dataset = read_dataset(args.dataset)
     errors = errors_in(dataset.problems)
     if errors:
         print("\n".join(p.text(args.lang) for p in errors), file=sys.stderr)
-    table = evaluate(dataset, _plan(args.plan), args.year, level=args.level)
+    hierarchy = build_hierarchy(dataset)
+    _check_level(hierarchy, args.level)
+    table = evaluate(dataset, plan, args.year, level=args.level, hierarchy=hierarchy)
     if args.out:
         print(write_evaluation(table, dataset, Path(args.out), level=args.level))
     else:
@@ -67,6 +76,41 @@ def _plan(plan_id: str):
     return plans[plan_id]
 
 
+def _check_year(plan, year: int | None) -> None:
+    """Raise :class:`UsageError` when no target of ``plan`` is in force in ``year``, naming its years."""
+    years = sorted({t.year for t in plan.targets if t.kind == "target"})
+    if year is not None and (not years or year < years[0]):
+        listed = ", ".join(map(str, years)) or "—"
+        raise UsageError(
+            f"Kế hoạch {plan.id} chưa có chỉ tiêu nào cho năm {year}; các năm có chỉ tiêu: {listed}.",
+            f"Plan {plan.id} has no target in force in {year}; its target years: {listed}.",
+        )
+
+
+def _check_level(hierarchy, level: str) -> None:
+    """Raise :class:`UsageError` when the dataset has no unit at ``level``, naming the levels it has."""
+    present = set(hierarchy.nodes["level"])
+    if level not in present:
+        order = ("territory", "province", "district", "commune", "village")
+        listed = ", ".join(sorted(present, key=lambda lv: order.index(lv) if lv in order else len(order)))
+        raise UsageError(
+            f"Bộ dữ liệu không có đơn vị cấp '{level}'; các cấp có: {listed}.",
+            f"The dataset has no units at level '{level}'; levels present: {listed}.",
+        )
+
+
+def _check_indicator(indicator: str | None) -> None:
+    """Raise :class:`UsageError` for an indicator id the catalogue does not know."""
+    from geo.compute.catalogue import INDICATORS
+
+    if indicator is not None and indicator not in INDICATORS:
+        listed = ", ".join(INDICATORS)
+        raise UsageError(
+            f"Không có chỉ tiêu '{indicator}'; các mã: {listed}.",
+            f"Unknown indicator '{indicator}'; known ids: {listed}.",
+        )
+
+
 def _zones(store: str | None, dataset_folder: str):
     """The live weak-signal zones of ``store`` (default: the dataset's own or the shared store), or None."""
     from geo.zones.store import dataset_store, open_store
@@ -86,9 +130,23 @@ def _cmd_export_map(args: argparse.Namespace) -> int:
     from geo.io.dataset import read_dataset
     from geo.plans.evaluate import evaluate
 
+    check_folder(args.dataset)
+    check_suffix(args.out, (".pdf",) if args.atlas else (".png", ".pdf", ".svg"), "bản đồ", "the map")
+    _check_indicator(args.indicator)
+    if not args.atlas and args.indicator is None:
+        raise UsageError(
+            "Cần --indicator (mã chỉ tiêu) cho bản đồ in.", "A print map needs --indicator (an indicator id)."
+        )
     plan = _plan(args.plan)
+    _check_year(plan, args.year)
     dataset = read_dataset(args.dataset)
     computed, hierarchy = compute_indicators(dataset), build_hierarchy(dataset)
+    if args.unit is not None and args.unit not in set(hierarchy.nodes["uid"].astype(str)):
+        raise UsageError(
+            f"Không có đơn vị mã '{args.unit}' trong bộ dữ liệu (mã xã: cột uid).",
+            f"No unit with code '{args.unit}' in the dataset (commune codes: the uid column).",
+        )
+    _check_level(hierarchy, "village" if args.unit or args.atlas else args.level)
 
     def at(level: str):
         return evaluate(dataset, plan, args.year, level=level, computed=computed, hierarchy=hierarchy)
@@ -117,7 +175,11 @@ def _cmd_export_annex(args: argparse.Namespace) -> int:
     from geo.export import export_annex
     from geo.io.dataset import read_dataset
 
-    print(export_annex(read_dataset(args.dataset), _plan(args.plan), out=Path(args.out), year=args.year))
+    check_folder(args.dataset)
+    check_suffix(args.out, (".xlsx", ".docx"), "phụ lục", "the annex")
+    plan = _plan(args.plan)
+    _check_year(plan, args.year)
+    print(export_annex(read_dataset(args.dataset), plan, out=Path(args.out), year=args.year))
     return 0
 
 
@@ -137,14 +199,23 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else None
     if args.one:
         return one_scale(args.one, data, naive=args.naive)
-    return run_bench(scales=args.scales.split(","), data=data)
+    return run_bench(scales=args.scales, data=data)
+
+
+def _scales(text: str) -> list[str]:
+    """The ``--scales`` list (comma-separated), each one of the demo's scales."""
+    from geo.demo import SCALES
+
+    scales = text.split(",")
+    unknown = [s for s in scales if s not in SCALES]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"{', '.join(unknown)} (choose from {', '.join(SCALES)})")
+    return scales
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``python -m geo`` with every subcommand."""
-    parser = argparse.ArgumentParser(
-        prog="python -m geo", description="Bản đồ phủ sóng hạ tầng số / coverage map"
-    )
+    parser = BilingualParser(prog="python -m geo", description="Bản đồ phủ sóng hạ tầng số / coverage map")
     parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ / language (vi)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -201,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2025)
     demo.set_defaults(func=_cmd_demo)
     bench = sub.add_parser("bench", help="đo tốc độ / benchmark (JSON lines)")
-    bench.add_argument("--scales", default="province,national")
+    bench.add_argument("--scales", type=_scales, default="province,national")
     bench.add_argument("--data", help="thư mục chứa dữ liệu đã sinh / folder of generated scales (reused)")
     bench.add_argument("--one", choices=["village", "province", "national"], help=argparse.SUPPRESS)
     bench.add_argument("--naive", action="store_true", help=argparse.SUPPRESS)
@@ -212,14 +283,29 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run ``python -m geo`` with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["zones"]:  # weak-signal zones have their own parser (geo/cli/zones.py)
+    head, command = _global_options(argv)
+    if command == "zones":  # weak-signal zones have their own parser (geo/cli/zones.py)
         from geo.cli.zones import zones_main
 
-        return zones_main(argv[1:])
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
-    try:
+        rest = argv[len(head) + 1 :]
+        lang = [w for k, w in enumerate(head[1:]) if head[k] == "--lang"] + [
+            w.split("=", 1)[1] for w in head if w.startswith("--lang=")
+        ]
+        return zones_main([*(["--lang", lang[-1]] if lang else []), *rest])
+    state: dict[str, str] = {"lang": "vi"}
+
+    def run() -> int:
+        args = build_parser().parse_args(argv)
+        state["lang"] = args.lang
+        logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
         return args.func(args)
-    except GeoError as exc:
-        print(str(exc) if args.lang == "vi" else exc.en, file=sys.stderr)
-        return 1
+
+    return guarded(run, lambda exc: str(exc) if state["lang"] == "vi" else exc.en)
+
+
+def _global_options(argv: list[str]) -> tuple[list[str], str | None]:
+    """Split ``argv`` into the options before the command (``--lang en``, ``-v``) and the command word."""
+    k = 0
+    while k < len(argv) and argv[k].startswith("-"):
+        k += 2 if argv[k] == "--lang" else 1
+    return argv[:k], argv[k] if k < len(argv) else None

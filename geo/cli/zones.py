@@ -13,6 +13,7 @@ import sys
 
 import pandas as pd
 
+from geo.cli.common import BilingualParser, guarded
 from geo.errors import DataError, GeoError, Problem, errors_in
 from geo.zones.files import export_zones, import_zones
 from geo.zones.record import STATUS_LABELS
@@ -99,7 +100,7 @@ def _history(args: argparse.Namespace) -> int:
 
 def build_zones_parser(prog: str = "python -m geo zones") -> argparse.ArgumentParser:
     """Return the parser of the ``zones`` subcommands (each needs ``--store``)."""
-    parser = argparse.ArgumentParser(prog=prog, description="Vùng lõm sóng / weak-signal zones")
+    parser = BilingualParser(prog=prog, description="Vùng lõm sóng / weak-signal zones")
     parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ / language (vi)")
     sub = parser.add_subparsers(dest="command", required=True)
     store_help = "tệp .gpkg hoặc postgresql://... / a .gpkg file or a postgresql:// URL"
@@ -136,13 +137,16 @@ def build_zones_parser(prog: str = "python -m geo zones") -> argparse.ArgumentPa
 
 def zones_main(argv: list[str]) -> int:
     """Run ``python -m geo zones ...`` with ``argv`` (the words after ``zones``); return the exit code."""
-    args = build_zones_parser().parse_args(argv)
-    try:
+    state: dict[str, str] = {"lang": "vi"}
+
+    def run() -> int:
+        args = build_zones_parser().parse_args(argv)
+        state["lang"] = args.lang
         return args.func(args)
-    except GeoError as exc:
+
+    def data_error(exc: GeoError) -> str:
         problems = exc.problems if isinstance(exc, DataError) else []
-        text = (
-            _problems_text(problems, args.lang) if problems else (str(exc) if args.lang == "vi" else exc.en)
-        )
-        print(text, file=sys.stderr)
-        return 1
+        lang = state["lang"]
+        return _problems_text(problems, lang) if problems else (str(exc) if lang == "vi" else exc.en)
+
+    return guarded(run, data_error)

@@ -1,58 +1,43 @@
-"""The annex tables in the plans' own layout ("Phụ lục"): XLSX workbook, and a DOCX of the territory.
+"""The annex tables in the plans' own layout ("Phụ lục"): the model both writers share.
 
 Columns follow the Mường Lay annex (seed 004) and add the status: ``TT | Các chỉ tiêu | Đơn vị
 tính | Thực hiện năm <baseline> | Năm <each target year> | Hiện trạng <year> | Đánh giá | Ghi
 chú``. Indicator rows are numbered and grouped under the catalogue's annex groups (I. Mạng viễn
 thông băng rộng, II. ..., IV. ...). Each target cell is tinted by how that year's value stood
-against that year's target; "Đánh giá" is the status for ``year``. One sheet covers the whole
-territory, then one sheet per commune; a summary under each table counts the statuses with
-``COUNTIF`` formulas. :func:`annex_tables` builds the tables once for both file formats.
+against that year's target; "Đánh giá" is the status for ``year``. :func:`annex_tables` builds the
+tables once; :mod:`geo.export.annex_xlsx` (one sheet for the territory, then one per commune) and
+:mod:`geo.export.annex_docx` (the territory) write them, and :func:`geo.export.export_annex` picks
+the writer from the file suffix.
 """
 
 from __future__ import annotations
 
-import logging
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from geo.compute.catalogue import GROUPS, INDICATORS
 from geo.errors import GeoError
-from geo.export.text import date_text, localise, value_text
+from geo.export.text import localise
 from geo.model import TERRITORY, Dataset
 from geo.plans.evaluate import evaluate, target_text
 from geo.plans.targets import Plan, Target
-from layers.style import STATUS_COLOURS, STATUS_TEXT_COLOURS, STATUS_TINTS, status_label
 
 __all__ = [
+    "ANNEX_FONT",
     "AnnexRow",
     "AnnexTable",
     "annex_years",
+    "default_year",
     "evaluate_years",
     "annex_tables",
     "header_cells",
-    "export_annex",
 ]
-
-log = logging.getLogger(__name__)
 
 #: Font of the annex (Vietnamese administrative documents use Times New Roman).
 ANNEX_FONT = "Times New Roman"
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="center")
-_CENTRE = Alignment(wrap_text=True, vertical="center", horizontal="center")
-_HEADER_ROWS = (5, 6)
-_FIRST_BODY_ROW = 7
 
 
 @dataclass(frozen=True)
@@ -102,7 +87,7 @@ def annex_years(plan: Plan) -> tuple[int | None, tuple[int, ...]]:
     return (max(baselines) if baselines else None), tuple(years)
 
 
-def _default_year(plan: Plan, made_on: date) -> int:
+def default_year(plan: Plan, made_on: date) -> int:
     """The latest target year not after ``made_on``'s year, else the plan's first target year."""
     years = annex_years(plan)[1]
     if not years:
@@ -214,210 +199,8 @@ def annex_tables(
     return [_table(plan, evaluations, uid, name, year) for uid, name in units]
 
 
-def _sheet_title(name: str, taken: set[str]) -> str:
-    """An Excel sheet name: no []:*?/\\ characters, at most 31 characters, unique in the workbook."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31] or "Sheet"
-    title, n = base, 1
-    while title.lower() in taken:
-        n += 1
-        title = f"{base[: 31 - len(str(n)) - 3]} ({n})"
-    taken.add(title.lower())
-    return title
-
-
 def header_cells(table: AnnexTable) -> list[str]:
     """Return the column headings of ``table`` (the second header row of the sheet)."""
     baseline = [f"Thực hiện năm {table.baseline_year}"] if table.baseline_year is not None else []
     return ["TT", "Các chỉ tiêu", "Đơn vị tính", *baseline, *table.year_headers,
             f"Hiện trạng {table.year}", "Đánh giá", "Ghi chú"]  # fmt: skip
-
-
-def _fill(colour: str) -> PatternFill:
-    return PatternFill("solid", start_color=colour.lstrip("#"), end_color=colour.lstrip("#"))
-
-
-def _write_sheet(ws: Worksheet, table: AnnexTable, plan: Plan, dataset: Dataset, made_on: date) -> None:
-    heads = header_cells(table)
-    n_cols, first_target = len(heads), 4 + (table.baseline_year is not None)
-    last = get_column_letter(n_cols)
-    value_col, status_col = first_target + len(table.target_years), first_target + len(table.target_years) + 1
-    where = "TOÀN ĐỊA BÀN " + table.name if table.uid == TERRITORY else table.name
-    titles = [
-        ("PHỤ LỤC", Font(name=ANNEX_FONT, size=13, bold=True)),
-        (f"CÁC CHỈ TIÊU PHÁT TRIỂN HẠ TẦNG SỐ – {where.upper()} – HIỆN TRẠNG NĂM {table.year}",
-         Font(name=ANNEX_FONT, size=12, bold=True)),
-        (f"(Theo {plan.title}; số liệu: {dataset.name}; lập ngày {date_text(made_on)})",
-         Font(name=ANNEX_FONT, size=11, italic=True)),
-    ]  # fmt: skip
-    if table.uid != TERRITORY and table.baseline_year is not None:
-        note = (
-            f"Cột “Thực hiện năm {table.baseline_year}” là số liệu của kế hoạch cho toàn địa bàn, "
-            "không có riêng từng xã."
-        )
-        titles.append((note, Font(name=ANNEX_FONT, size=10, italic=True)))
-    for r, (text, font) in enumerate(titles, start=1):
-        ws.cell(r, 1, text).font = font
-        ws.cell(r, 1).alignment = _CENTRE
-        ws.merge_cells(f"A{r}:{last}{r}")
-    top, sub = _HEADER_ROWS
-    bold = Font(name=ANNEX_FONT, size=11, bold=True)
-    for c, text in enumerate(heads, start=1):
-        in_targets = first_target <= c < value_col
-        ws.cell(sub if in_targets else top, c, text)
-        if not in_targets:
-            ws.merge_cells(start_row=top, start_column=c, end_row=sub, end_column=c)
-    if table.target_years:
-        ws.cell(top, first_target, "Mục tiêu cụ thể")
-        ws.merge_cells(start_row=top, start_column=first_target, end_row=top, end_column=value_col - 1)
-    for row in ws.iter_rows(min_row=top, max_row=sub, max_col=n_cols):
-        for cell in row:
-            cell.font, cell.alignment, cell.border = bold, _CENTRE, _BORDER
-            cell.fill = _fill("#D9D9D9")
-    r = _FIRST_BODY_ROW
-    for item in table.rows:
-        _write_row(ws, r, item, first_target, value_col)
-        r += 1
-    body = f"{get_column_letter(status_col)}{_FIRST_BODY_ROW}:{get_column_letter(status_col)}{r - 1}"
-    _write_summary(ws, r + 1, body, status_col, table.year)
-    widths = [5, 52, 14, *([12] if table.baseline_year is not None else []),
-              *([11] * len(table.target_years)), 12, 15, 45]  # fmt: skip
-    for c, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = width
-    _fit_row_heights(ws, widths, last_row=r - 1)
-    ws.freeze_panes = ws.cell(_FIRST_BODY_ROW, 3)
-    ws.print_title_rows = f"{top}:{sub}"
-    ws.print_area = f"A1:{last}{r + 8}"
-    setup = ws.page_setup
-    setup.orientation, setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    setup.fitToWidth, setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.print_options.horizontalCentered = True
-
-
-def _fit_row_heights(ws: Worksheet, widths: list[int], *, last_row: int) -> None:
-    """Set each row's height to fit its wrapped text (Excel and LibreOffice do not grow set rows).
-
-    A column ``width`` holds about ``width`` characters of 11-pt text per line; a title row
-    merged across the sheet holds the sum of all widths.
-    """
-    total = sum(widths)
-    for row in ws.iter_rows(min_row=1, max_row=last_row):
-        lines = 1
-        for cell in row:
-            if not isinstance(cell.value, str) or cell.column > len(widths):
-                continue
-            merged = cell.row < _HEADER_ROWS[0]
-            per_line = max(1, (total if merged else widths[cell.column - 1]) - 1)
-            lines = max(lines, *(math.ceil(max(len(part), 1) / per_line) for part in cell.value.split("\n")))
-        ws.row_dimensions[row[0].row].height = 15 * lines + 3
-
-
-def _row_cells(item: AnnexRow, with_baseline: bool) -> list:
-    """The cell values of one row: numbers stay numbers, yes/no values become "Có"/"Không"."""
-    if item.is_group:
-        return [item.number, item.label]
-    number = int(item.number) if item.number.isdigit() else item.number
-    value = item.value
-    if value is not None and INDICATORS[item.indicator].is_boolean:
-        value = value_text(value, item.indicator)
-    baseline = [item.baseline] if with_baseline else []
-    status = status_label(item.status) if item.status else None
-    return [number, item.label, item.unit, *baseline, *item.targets, value, status, item.note]
-
-
-def _write_row(ws: Worksheet, r: int, item: AnnexRow, first_target: int, value_col: int) -> None:
-    font = Font(name=ANNEX_FONT, size=11, bold=item.is_group)
-    cells = _row_cells(item, first_target == 5)
-    n_cols = value_col + 2
-    for c in range(1, n_cols + 1):
-        cell = ws.cell(r, c, cells[c - 1] if c <= len(cells) else None)
-        cell.font, cell.border = font, _BORDER
-        cell.alignment = _WRAP if c in (2, n_cols) else _CENTRE
-        if isinstance(cell.value, float):
-            cell.number_format = "0.0"
-        if item.is_group:
-            cell.fill = _fill("#F2F2F2")
-    if item.is_group:
-        return
-    for k, status in enumerate(item.target_status):
-        if status in ("met", "missed"):
-            ws.cell(r, first_target + k).fill = _fill(STATUS_TINTS[status])
-    if item.status in STATUS_COLOURS:
-        cell = ws.cell(r, value_col + 1)
-        cell.fill = _fill(STATUS_COLOURS[item.status])
-        colour = STATUS_TEXT_COLOURS[item.status].lstrip("#")
-        cell.font = Font(name=ANNEX_FONT, size=11, bold=True, color=colour)
-
-
-def _write_summary(ws: Worksheet, r: int, body: str, status_col: int, year: int) -> None:
-    """Status counts under the table as formulas a planner can audit, and the tint legend."""
-    col = get_column_letter(status_col)
-    counts = [(f"Số chỉ tiêu được đánh giá năm {year}", f"=COUNTA({body})")] + [
-        (f"Số chỉ tiêu {status_label(s).lower()}", f'=COUNTIF({body},"{status_label(s)}")')
-        for s in STATUS_COLOURS
-    ]
-    counts.append(
-        ("Tỷ lệ chỉ tiêu đạt (trên số chỉ tiêu có dữ liệu)",
-         f'=IFERROR({col}{r + 1}/({col}{r + 1}+{col}{r + 2}),"")'),
-    )  # fmt: skip
-    font = Font(name=ANNEX_FONT, size=11)
-    for k, (label, formula) in enumerate(counts):
-        ws.cell(r + k, 2, label).font = Font(name=ANNEX_FONT, size=11, bold=k == 0)
-        cell = ws.cell(r + k, status_col, formula)
-        cell.font, cell.alignment, cell.border = font, _CENTRE, _BORDER
-    ws.cell(r + len(counts) - 1, status_col).number_format = "0.0%"
-    legend = (
-        "Ô mục tiêu tô màu theo hiện trạng của năm đó: xanh = đạt mục tiêu năm đó, cam = chưa đạt; "
-        "ô không tô: chưa có số liệu năm đó."
-    )
-    ws.cell(r + len(counts) + 1, 2, legend).font = Font(name=ANNEX_FONT, size=10, italic=True)
-
-
-def export_annex(
-    dataset: Dataset,
-    plan: Plan,
-    *,
-    out: Path,
-    evaluations: Mapping[int, pd.DataFrame] | None = None,
-    year: int | None = None,
-    made_on: date | None = None,
-) -> Path:
-    """Write the annex of ``plan`` for ``dataset`` to ``out`` and return ``out``.
-
-    ``.xlsx``: one sheet for the territory ("Toàn địa bàn") then one per commune, A4 landscape,
-    fit to width, header rows repeated on every page, summary formulas (COUNTIF) under each
-    table. ``.docx``: the territory's table in a Word document (A4 landscape).
-    ``evaluations`` maps each target year (and ``year``) to :func:`geo.plans.evaluate.evaluate`'s rows at
-    territory and commune level; when None they are computed (:func:`evaluate_years`). ``year`` is
-    the year whose values and statuses fill "Hiện trạng" and "Đánh giá" (default: the latest
-    target year not after ``made_on``; ``made_on`` defaults to today). Text is Vietnamese.
-    Raises :class:`GeoError` for another suffix or a plan without targets.
-    """
-    out = Path(out)
-    if out.suffix.lower() not in (".xlsx", ".docx"):
-        raise GeoError(
-            f"Định dạng '{out.suffix}' không hỗ trợ cho phụ lục {out.name}: dùng .xlsx hoặc .docx.",
-            f"Format '{out.suffix}' not supported for the annex {out.name}: use .xlsx or .docx.",
-        )
-    made_on = made_on or date.today()
-    year = year or _default_year(plan, made_on)
-    if evaluations is None:
-        evaluations = evaluate_years(dataset, plan, tuple(sorted({*annex_years(plan)[1], year})))
-    tables = annex_tables(dataset, plan, evaluations, year=year)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".docx":
-        from geo.export.annex_docx import write_docx
-
-        return write_docx(tables[0], plan, dataset, out=out, made_on=made_on)
-    wb = Workbook()
-    wb.remove(wb.active)
-    taken: set[str] = set()
-    for table in tables:
-        ws = wb.create_sheet(_sheet_title("Toàn địa bàn" if table.uid == TERRITORY else table.name, taken))
-        _write_sheet(ws, table, plan, dataset, made_on)
-    wb.properties.created = wb.properties.modified = pd.Timestamp(made_on).to_pydatetime()
-    wb.properties.creator = "vn-coverage-map"
-    wb.save(out)
-    log.info("annex of %s (%d sheets) written to %s", plan.id, len(tables), out)
-    return out

@@ -1,8 +1,8 @@
 """The territory's annex table as a Word document (python-docx), for pasting into a report.
 
-Same columns and rows as the XLSX sheet (:mod:`geo.export.annex`): A4 landscape, Times New
-Roman, the header row repeated on every page, group rows spanning the table, the "Đánh giá"
-cells shaded in the status colours of :mod:`layers.style`.
+Same columns and rows as the XLSX sheet (:mod:`geo.export.annex_xlsx`; both read the model of
+:mod:`geo.export.annex`): A4 landscape, Times New Roman, the header row repeated on every page,
+group rows spanning the table, the "Đánh giá" cells shaded in the status colours of :mod:`layers.style`.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from datetime import date
 from geo.compute.catalogue import INDICATORS
 from geo.plans.targets import Plan
 
-__all__ = ["TOOL_NAME", "number_text", "value_text", "localise", "date_text", "source_line", "territory_name"]
+__all__ = ["TOOL_NAME", "number_text", "value_text", "localise", "date_text", "source_line"]
 
 #: How exported files name the tool in their source line.
 TOOL_NAME = "vn-coverage-map"
@@ -54,11 +54,6 @@ def value_text(value: float | None, indicator: str, *, lang: str = "vi") -> str:
 def date_text(day: date, lang: str = "vi") -> str:
     """Return ``day`` as ``"23/11/2026"`` (vi) or ``"2026-11-23"`` (en)."""
     return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()
-
-
-def territory_name(dataset_name: str, plan: Plan) -> str:
-    """Return the territory shown in titles: the dataset's name, else the plan's territory name."""
-    return dataset_name or plan.territory.name
 
 
 def source_line(dataset_name: str, plan: Plan, made_on: date, *, lang: str = "vi") -> str:

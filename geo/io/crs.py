@@ -2,10 +2,10 @@
 
 Vietnamese files come in lon/lat (WGS 84 or VN-2000) or in VN-2000 projected metres: TM-3
 with the province's central meridian (cadastral and commune maps) or UTM 48N/49N. This
-module tells them apart by value ranges, picks the TM-3 zone from the province, fixes
-swapped axes, and transforms to EPSG:4326 with the official VN-2000 → WGS 84 parameters
-(EPSG transformation 6960) pinned everywhere: left alone, PROJ uses transformation 5194 in
-part of the Mekong delta.
+module tells them apart by value ranges, picks the TM-3 zone from the province (the tables are in
+:mod:`geo.io.crs_zones`), fixes swapped axes, and transforms to EPSG:4326 with the official
+VN-2000 → WGS 84 parameters (EPSG transformation 6960) pinned everywhere: left alone, PROJ
+uses transformation 5194 in part of the Mekong delta.
 """
 
 from __future__ import annotations
@@ -25,6 +25,17 @@ from pyproj.crs import BoundCRS, CoordinateOperation
 from pyproj.exceptions import CRSError
 
 from geo.errors import DataError, Problem
+from geo.io.crs_zones import (
+    DEPRECATED_TM3,
+    EASTING_RANGE,
+    LIKELY_CODES_EN,
+    LIKELY_CODES_VI,
+    NORTHING_RANGE,
+    PROVINCE_ALIASES,
+    PROVINCES_MERGED_2025,
+    TM3_EPSG_BY_MERIDIAN,
+    TM3_MERIDIAN_BY_PROVINCE,
+)
 from geo.settings import STORAGE_CRS, VIETNAM_BOUNDS
 
 __all__ = [
@@ -46,74 +57,6 @@ log = logging.getLogger(__name__)
 #: EPSG transformation VN-2000 → WGS 84 (2): the 7 parameters of QĐ 05/2007/QĐ-BTNMT.
 VN2000_TO_WGS84 = 6960
 _STORAGE = CRS.from_user_input(STORAGE_CRS)  # geometries already in it need no transformation
-
-#: VN-2000 TM-3 projected CRS (k = 0.9999, FE 500 000 m) by central meridian in degrees.
-TM3_EPSG_BY_MERIDIAN: dict[float, str] = {
-    102.0: "EPSG:5896", 103.0: "EPSG:9205", 104.0: "EPSG:9206", 104.5: "EPSG:9207", 104.75: "EPSG:9208",
-    105.0: "EPSG:5897", 105.5: "EPSG:9209", 105.75: "EPSG:9210", 106.0: "EPSG:9211", 106.25: "EPSG:9212",
-    106.5: "EPSG:9213", 107.0: "EPSG:9214", 107.25: "EPSG:9215", 107.5: "EPSG:9216", 107.75: "EPSG:5899",
-    108.0: "EPSG:5898", 108.25: "EPSG:9217", 108.5: "EPSG:9218",
-}  # fmt: skip
-
-#: Deprecated VN-2000 TM-3 codes (easting/northing axes swapped in their definition) → the code to use.
-_DEPRECATED = {6956: "EPSG:5896", 6957: "EPSG:5897", 6958: "EPSG:5898", 6959: "EPSG:5899"}
-
-#: Central meridian (degrees) of each of the 63 pre-July-2025 provinces' TM-3 zone, after the annex
-#: of Thông tư 973/2001/TT-TCĐC. Written from memory and cross-checked against one independent
-#: published copy of the table (all 63 agree); not checked against the gazetted text itself.
-TM3_MERIDIAN_BY_PROVINCE: dict[str, float] = {
-    "An Giang": 104.75, "Bà Rịa - Vũng Tàu": 107.75, "Bắc Giang": 107.0, "Bắc Kạn": 106.5,
-    "Bạc Liêu": 105.0, "Bắc Ninh": 105.5, "Bến Tre": 105.75, "Bình Định": 108.25, "Bình Dương": 105.75,
-    "Bình Phước": 106.25, "Bình Thuận": 108.5, "Cà Mau": 104.5, "Cần Thơ": 105.0, "Cao Bằng": 105.75,
-    "Đà Nẵng": 107.75, "Đắk Lắk": 108.5, "Đắk Nông": 108.5, "Điện Biên": 103.0, "Đồng Nai": 107.75,
-    "Đồng Tháp": 105.0, "Gia Lai": 108.5, "Hà Giang": 105.5, "Hà Nam": 105.0, "Hà Nội": 105.0,
-    "Hà Tĩnh": 105.5, "Hải Dương": 105.5, "Hải Phòng": 105.75, "Hậu Giang": 105.0, "Hòa Bình": 106.0,
-    "Hưng Yên": 105.5, "Khánh Hòa": 108.25, "Kiên Giang": 104.5, "Kon Tum": 107.5, "Lai Châu": 103.0,
-    "Lâm Đồng": 107.75, "Lạng Sơn": 107.25, "Lào Cai": 104.75, "Long An": 105.75, "Nam Định": 105.5,
-    "Nghệ An": 104.75, "Ninh Bình": 105.0, "Ninh Thuận": 108.25, "Phú Thọ": 104.75, "Phú Yên": 108.5,
-    "Quảng Bình": 106.0, "Quảng Nam": 107.75, "Quảng Ngãi": 108.0, "Quảng Ninh": 107.75,
-    "Quảng Trị": 106.25, "Sóc Trăng": 105.5, "Sơn La": 104.0, "Tây Ninh": 105.5, "Thái Bình": 105.5,
-    "Thái Nguyên": 106.5, "Thanh Hóa": 105.0, "Hồ Chí Minh": 105.75, "Thừa Thiên Huế": 107.0,
-    "Tiền Giang": 105.75, "Trà Vinh": 105.5, "Tuyên Quang": 106.0, "Vĩnh Long": 105.5, "Vĩnh Phúc": 105.0,
-    "Yên Bái": 104.75,
-}  # fmt: skip
-
-#: The 23 provinces formed by merger on 1 July 2025 (Nghị quyết 202/2025/QH15) → the former provinces,
-#: the one whose name it keeps first. The other 11 of the 34 (Hà Nội, Huế, Lai Châu, Điện Biên, Sơn La,
-#: Lạng Sơn, Quảng Ninh, Thanh Hóa, Nghệ An, Hà Tĩnh, Cao Bằng) kept their territory. Files made
-#: before the merger keep the former province's meridian, so a merged name maps to its namesake's.
-PROVINCES_MERGED_2025: dict[str, tuple[str, ...]] = {
-    "Tuyên Quang": ("Tuyên Quang", "Hà Giang"), "Lào Cai": ("Lào Cai", "Yên Bái"),
-    "Thái Nguyên": ("Thái Nguyên", "Bắc Kạn"), "Phú Thọ": ("Phú Thọ", "Vĩnh Phúc", "Hòa Bình"),
-    "Bắc Ninh": ("Bắc Ninh", "Bắc Giang"), "Hưng Yên": ("Hưng Yên", "Thái Bình"),
-    "Hải Phòng": ("Hải Phòng", "Hải Dương"), "Ninh Bình": ("Ninh Bình", "Hà Nam", "Nam Định"),
-    "Quảng Trị": ("Quảng Trị", "Quảng Bình"), "Đà Nẵng": ("Đà Nẵng", "Quảng Nam"),
-    "Quảng Ngãi": ("Quảng Ngãi", "Kon Tum"), "Gia Lai": ("Gia Lai", "Bình Định"),
-    "Khánh Hòa": ("Khánh Hòa", "Ninh Thuận"), "Lâm Đồng": ("Lâm Đồng", "Đắk Nông", "Bình Thuận"),
-    "Đắk Lắk": ("Đắk Lắk", "Phú Yên"), "Hồ Chí Minh": ("Hồ Chí Minh", "Bình Dương", "Bà Rịa - Vũng Tàu"),
-    "Đồng Nai": ("Đồng Nai", "Bình Phước"), "Tây Ninh": ("Tây Ninh", "Long An"),
-    "Cần Thơ": ("Cần Thơ", "Sóc Trăng", "Hậu Giang"), "Vĩnh Long": ("Vĩnh Long", "Bến Tre", "Trà Vinh"),
-    "Đồng Tháp": ("Đồng Tháp", "Tiền Giang"), "Cà Mau": ("Cà Mau", "Bạc Liêu"),
-    "An Giang": ("An Giang", "Kiên Giang"),
-}  # fmt: skip
-
-#: Other spellings planners use, by normalised key (see :func:`_province_key`).
-_ALIASES = {
-    "hcm": "hochiminh", "tphcm": "hochiminh", "saigon": "hochiminh", "hue": "thuathienhue",
-    "daclac": "daklak", "dacnong": "daknong", "baccan": "backan", "brvt": "bariavungtau",
-}  # fmt: skip
-
-# Value ranges (metres) of VN-2000 TM-3/UTM coordinates over Vietnam: eastings stay within a few
-# hundred km of the 500 000 m false easting, northings run from ~0.83 (7.5°N) to ~2.6 million (23.5°N).
-_EASTING = (100_000.0, 900_000.0)
-_NORTHING = (800_000.0, 2_700_000.0)
-
-_LIKELY_CODES_VI = (
-    "EPSG:9205 (TM-3 103°00′: Điện Biên, Lai Châu), EPSG:5897 (TM-3 105°00′: Hà Nội, Thanh Hóa), "
-    "EPSG:9209 (TM-3 105°30′: Hưng Yên, Bắc Ninh), EPSG:9210 (TM-3 105°45′: Hải Phòng, TP HCM), "
-    "EPSG:5899 (TM-3 107°45′: Quảng Ninh, Đà Nẵng), EPSG:3405 (UTM 48N), EPSG:3406 (UTM 49N)"
-)
-_LIKELY_CODES_EN = _LIKELY_CODES_VI.replace("TP HCM", "HCMC")
 
 
 @dataclass(frozen=True)
@@ -138,7 +81,7 @@ def _province_key(name: str) -> str:
     text = re.sub(r"[^a-z0-9]", "", text)
     text = re.sub(r"^(tinh|thanhpho|tp)(?=[a-z])", "", text)
     text = re.sub(r"(city|province)$", "", text)
-    return _ALIASES.get(text, text)
+    return PROVINCE_ALIASES.get(text, text)
 
 
 _PROVINCE_BY_KEY = {_province_key(name): name for name in TM3_MERIDIAN_BY_PROVINCE}
@@ -177,8 +120,8 @@ def check_crs_code(crs: Any) -> None:
             f"CRS {crs!r} cannot be read ({exc}).",
         ) from exc
     code = parsed.to_epsg(min_confidence=100)
-    if code in _DEPRECATED:
-        new = _DEPRECATED[code]
+    if code in DEPRECATED_TM3:
+        new = DEPRECATED_TM3[code]
         raise DataError(
             f"Mã EPSG:{code} đã bị EPSG hủy bỏ (trục Đông/Bắc bị đảo); hãy dùng {new} thay cho EPSG:{code}.",
             f"EPSG:{code} is deprecated (easting/northing swapped); use {new} instead of EPSG:{code}.",
@@ -301,7 +244,8 @@ def _looks_like_metres(x: np.ndarray, y: np.ndarray) -> bool:
     def _within(v: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
         return (v >= bounds[0]) & (v <= bounds[1])
 
-    metres = (_within(x, _EASTING) & _within(y, _NORTHING)) | (_within(y, _EASTING) & _within(x, _NORTHING))
+    east, north = EASTING_RANGE, NORTHING_RANGE
+    metres = (_within(x, east) & _within(y, north)) | (_within(y, east) & _within(x, north))
     return bool(np.count_nonzero(metres) * 2 > np.count_nonzero(np.isfinite(x) & np.isfinite(y)))
 
 
@@ -320,9 +264,9 @@ def _zone_from_province(province: str | None, reason_vi: str, reason_en: str) ->
                     "Không thể biết múi chiếu.",
                     f"Coordinates are in metres (VN-2000 TM-3 or UTM?) but {reason_en}. {unknown_en}"
                     "The zone cannot be known.",
-                    f"Thêm `crs:` cho lớp này trong dataset.yaml, ví dụ {_LIKELY_CODES_VI}; "
+                    f"Thêm `crs:` cho lớp này trong dataset.yaml, ví dụ {LIKELY_CODES_VI}; "
                     "hoặc thêm `province:` để chọn múi TM-3 của tỉnh.",
-                    f"Add `crs:` for this layer to dataset.yaml, e.g. {_LIKELY_CODES_EN}; "
+                    f"Add `crs:` for this layer to dataset.yaml, e.g. {LIKELY_CODES_EN}; "
                     "or add `province:` to pick the province's TM-3 zone.",
                     severity="error",
                 )
@@ -409,9 +353,9 @@ def detect_point_crs(x: np.ndarray, y: np.ndarray, *, hint: str | None, province
                 _warning(
                     "Tọa độ không phải kinh độ/vĩ độ, cũng không phải mét VN-2000 trong lãnh thổ Việt Nam.",
                     "Coordinates are neither lon/lat nor VN-2000 metres within Vietnam.",
-                    f"Kiểm tra cột tọa độ (x:/y:) và thêm `crs:` vào dataset.yaml, ví dụ {_LIKELY_CODES_VI}.",
+                    f"Kiểm tra cột tọa độ (x:/y:) và thêm `crs:` vào dataset.yaml, ví dụ {LIKELY_CODES_VI}.",
                     "Check the coordinate columns (x:/y:) and add `crs:` to dataset.yaml, "
-                    f"e.g. {_LIKELY_CODES_EN}.",
+                    f"e.g. {LIKELY_CODES_EN}.",
                     severity="error",
                 )
             ],

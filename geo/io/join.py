@@ -234,14 +234,41 @@ def join_units(
     )
     if "uid" in units:
         matched["uid"] = units["uid"].to_numpy()[hit_pos]
-    unmatched = _unmatched(table, rows, units, unit_side, reason, count, code, name, parent, parents)
+    columns = _Columns(code=code, name=name, parent=parent, parents=parents)
+    unmatched = _unmatched(table, rows, units, unit_side, reason=reason, count=count, columns=columns)
     problems += _unmatched_problems(unmatched, file, layer)
     log.info("join %s: %d matched, %d unmatched", file or "table", len(matched), len(unmatched))
     return JoinResult(matched=matched, unmatched=unmatched, problems=problems)
 
 
-def _unmatched(table, rows, units, unit_side, reason, count, code, name, parent, parents) -> pd.DataFrame:
-    """The unmatched rows with reasons (vi, en) and candidate units."""
+@dataclass(frozen=True)
+class _Columns:
+    """The columns a join keys on: ``code``/``name`` on both sides, the table's ``parent`` and the units'
+    ``parents`` it is compared with."""
+
+    code: str | None
+    name: str
+    parent: str | None
+    parents: list[str]
+
+
+def _unmatched(
+    table: pd.DataFrame,
+    rows: pd.DataFrame,
+    units: pd.DataFrame,
+    unit_side: pd.DataFrame,
+    *,
+    reason: pd.Series,
+    count: pd.Series,
+    columns: _Columns,
+) -> pd.DataFrame:
+    """The unmatched rows with reasons (vi, en) and candidate units.
+
+    ``rows`` holds each table row's source row, name key and code; ``unit_side`` each unit's position,
+    key and code; ``reason`` the reason id of each unmatched row (NA when matched) and ``count`` how
+    many units it matched.
+    """
+    code, name, parent, parents = columns.code, columns.name, columns.parent, columns.parents
     bad = reason.notna()
     out = table[bad].assign(source_row=rows.loc[bad, "source_row"].to_numpy(), reason=reason[bad].to_numpy())
     some = bool(bad.any())  # labels and fuzzy candidates are only needed for unmatched rows

@@ -1,7 +1,8 @@
 """The dataset manifest (``dataset.yaml``): read it, or infer one from default file names, and write it.
 
 A manifest names each file of a dataset, its role (layer) and how its columns map to the
-model (see DESIGN.md). The page writes one when a planner uploads files and maps columns.
+model (the README's "Dữ liệu của bạn" section names the keys). The page writes one when a
+planner uploads files and maps columns.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Read planners' layer files into GeoDataFrames in EPSG:4326 with the model's column names.
 
 Formats: GeoJSON, Shapefile (loose or zipped, .dbf in UTF-8 or Windows-1258), GeoPackage,
-KML/KMZ (via :mod:`geo.io.kml`) and CSV/XLSX points (via :mod:`geo.io.tables`). Each reader keeps
+KML/KMZ (opened by :mod:`geo.io.vector`) and CSV/XLSX points (via :mod:`geo.io.tables`). Each reader keeps
 every file column, renames the manifest's mapped columns to canonical names, records the row
 or feature number as the planner sees it (``source_row``), decides the CRS (:mod:`geo.io.crs`),
 and reports bad rows (no coordinates, outside Vietnam) one :class:`Problem` each before
@@ -11,11 +11,10 @@ removing them.
 from __future__ import annotations
 
 import logging
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -24,23 +23,15 @@ import pyogrio
 import shapely
 
 from geo.errors import DataError, Problem
-from geo.io.archives import MAX_UNPACKED_BYTES, check_archive
 from geo.io.crs import CrsDecision, decide_crs, to_wgs84
-from geo.io.kml import read_kml
-from geo.io.shapefile import read_shapefile
 from geo.io.tables import TABLE_SUFFIXES, column_key, find_xy_columns, nfc_text, parse_coordinates, read_table
+from geo.io.vector import MAX_ZIP_UNCOMPRESSED_BYTES, read_vector
 from geo.model import LayerSource
 from geo.settings import VIETNAM_BOUNDS
 
 __all__ = ["MAX_ZIP_UNCOMPRESSED_BYTES", "LayerRead", "read_layer", "read_table"]
 
 log = logging.getLogger(__name__)
-
-#: Largest total uncompressed size accepted from a .zip/.kmz (bytes). A national village-boundary
-#: shapefile is a few hundred MB; anything above 1 GiB is refused as a likely zip bomb.
-MAX_ZIP_UNCOMPRESSED_BYTES = MAX_UNPACKED_BYTES
-
-_VECTOR_SUFFIXES = (".geojson", ".json", ".shp", ".gpkg", ".kml", ".kmz")
 
 
 @dataclass
@@ -52,85 +43,6 @@ class LayerRead:
     gdf: gpd.GeoDataFrame
     source: LayerSource
     problems: list[Problem]
-
-
-def _zip_members(path: Path) -> list[zipfile.ZipInfo]:
-    """Return the archive's file members after refusing unsafe ones (path escape, size bomb)."""
-    members = check_archive(path, max_bytes=MAX_ZIP_UNCOMPRESSED_BYTES)
-    return [m for m in members if not m.is_dir()]
-
-
-def _pick(
-    path_label: str, candidates: list[str], wanted: str | None, layer: str, what: tuple[str, str]
-) -> str:
-    """Return the candidate named ``wanted`` (or ``layer``), the only one, else raise listing them."""
-    keys = {column_key(PurePosixPath(c).stem): c for c in candidates}
-    for name in (wanted, layer):
-        if name and column_key(name) in keys:
-            return keys[column_key(name)]
-    if len(candidates) == 1 and not wanted:
-        return candidates[0]
-    listing = ", ".join(PurePosixPath(c).stem for c in candidates)
-    raise DataError(
-        f"{path_label}: không chọn được {what[0]} cho lớp {layer} (có: {listing}).",
-        f"{path_label}: cannot choose the {what[1]} for layer {layer} (found: {listing}).",
-        problems=[
-            Problem(
-                "error",
-                path_label,
-                f"Tệp có nhiều {what[0]}: {listing}.",
-                f"The file has several {what[1]}s: {listing}.",
-                f"Thêm `layer: <tên>` cho lớp {layer} trong dataset.yaml.",
-                f"Add `layer: <name>` for layer {layer} to dataset.yaml.",
-                layer=layer,
-            )
-        ],
-    )
-
-
-def _read_vector(path: Path, label: str, *, layer: str, gpkg_layer: str | None) -> gpd.GeoDataFrame:
-    """Read any vector file (zip extracted to a temporary folder) in its own CRS."""
-    suffix = path.suffix.lower()
-    if suffix == ".kmz":
-        _zip_members(path)
-        return read_kml(path)
-    if suffix == ".zip":
-        members = _zip_members(path)
-        with tempfile.TemporaryDirectory(prefix="geo-zip-") as folder:
-            with zipfile.ZipFile(path) as archive:
-                archive.extractall(folder, members=members)
-            readable = [
-                m.filename for m in members if PurePosixPath(m.filename).suffix.lower() in _VECTOR_SUFFIXES
-            ]
-            if not readable:
-                raise DataError(
-                    f"{label}: tệp nén không chứa tệp bản đồ (.shp, .gpkg, .geojson, .kml).",
-                    f"{label}: the archive holds no map file (.shp, .gpkg, .geojson, .kml).",
-                )
-            member = (
-                readable[0]
-                if len(readable) == 1
-                else _pick(label, readable, gpkg_layer, layer, ("tệp", "file"))
-            )
-            return _read_vector(
-                Path(folder) / member, f"{label}/{member}", layer=layer, gpkg_layer=gpkg_layer
-            )
-    if suffix == ".kml":
-        return read_kml(path)
-    if suffix == ".shp":
-        return read_shapefile(path)
-    if suffix not in _VECTOR_SUFFIXES:
-        raise DataError(
-            f"{label}: không đọc được định dạng {suffix}; dùng GeoJSON, Shapefile (.shp/.zip), GeoPackage, "
-            "KML/KMZ, CSV hoặc XLSX.",
-            f"{label}: cannot read {suffix} files; use GeoJSON, Shapefile (.shp/.zip), GeoPackage, KML/KMZ, "
-            "CSV or XLSX.",
-        )
-    layers = [str(n) for n, geometry_type in pyogrio.list_layers(path) if geometry_type is not None]
-    if not layers:
-        raise DataError(f"{label}: tệp không có lớp bản đồ nào.", f"{label}: the file has no spatial layer.")
-    chosen = _pick(label, layers, gpkg_layer, layer, ("lớp", "layer")) if suffix == ".gpkg" else layers[0]
-    return pyogrio.read_dataframe(path, layer=chosen)
 
 
 def _feature_problem(
@@ -197,7 +109,7 @@ def _vector_layer(
     path: Path, label: str, *, layer: str, gpkg_layer: str | None
 ) -> tuple[gpd.GeoDataFrame, int, list[Problem]]:
     """Read a vector file in its own CRS, numbering features from 1; report and drop empty geometries."""
-    gdf = nfc_text(_read_vector(path, label, layer=layer, gpkg_layer=gpkg_layer)).set_geometry("geometry")
+    gdf = nfc_text(read_vector(path, label, layer=layer, gpkg_layer=gpkg_layer)).set_geometry("geometry")
     gdf["source_row"] = np.arange(1, len(gdf) + 1)
     missing = (gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
     problems = [

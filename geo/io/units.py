@@ -1,4 +1,4 @@
-"""Administrative unit layers: clean their polygons, give each unit a uid and find its parent.
+"""Administrative unit layers: give each unit a uid and find its parent (polygons: :mod:`geo.io.unit_shapes`).
 
 Used when a dataset is assembled. Geometry comes in (and goes out) in EPSG:4326; areas are
 measured in the metric CRS the caller passes (``geo.settings.DEFAULT_METRIC_CRS`` by default).
@@ -16,9 +16,10 @@ import shapely
 
 from geo.errors import Problem
 from geo.io.join import code_text, join_units
+from geo.io.unit_shapes import clean_unit_geometries, feature_labels, feature_numbers, to_metric, unit_problem
 from geo.model import LEVEL_OF_LAYER
 from geo.names import display_name, display_names, name_keys
-from geo.settings import DEFAULT_METRIC_CRS, STORAGE_CRS, UNIT_LEVELS
+from geo.settings import DEFAULT_METRIC_CRS, UNIT_LEVELS
 
 __all__ = [
     "CODE_WIDTH",
@@ -39,103 +40,6 @@ VILLAGE_OVERLAP_SHARE = 0.05
 MIN_PARENT_SHARE = 0.5
 
 _LEVEL_VI = {"provinces": "tỉnh", "districts": "huyện", "communes": "xã", "villages": "thôn/bản"}
-_POLYGON = shapely.GeometryType.POLYGON
-
-
-def _feature_numbers(gdf: pd.DataFrame) -> pd.Series:
-    """The feature number a planner sees: ``source_row`` when present, else position + 1 (as text)."""
-    numbers = gdf["source_row"] if "source_row" in gdf else pd.Series(range(1, len(gdf) + 1), index=gdf.index)
-    return numbers.astype(str)
-
-
-def _feature_labels(gdf: pd.DataFrame) -> pd.Series:
-    """ "feature 3 'Bản Nà Luồng'" for every feature (the name is left out when there is none)."""
-    names = display_names(gdf["name"]) if "name" in gdf else pd.Series("", index=gdf.index)
-    return "feature " + _feature_numbers(gdf) + (" '" + names + "'").where(names != "", "")
-
-
-def _to_metric(geoms: gpd.GeoSeries, metric_crs: str) -> np.ndarray:
-    """Geometries as a shapely array in ``metric_crs`` (a missing CRS is taken as EPSG:4326)."""
-    return (geoms if geoms.crs else geoms.set_crs(STORAGE_CRS)).to_crs(metric_crs).to_numpy()
-
-
-def _polygonal_parts(geoms: np.ndarray) -> np.ndarray:
-    """Keep only the polygons of each geometry (collections included); empty where there are none."""
-    parts, owner = shapely.get_parts(geoms, return_index=True)
-    parts, inner = shapely.get_parts(parts, return_index=True)  # collections may hold multipolygons
-    owner = owner[inner]
-    keep = shapely.get_type_id(parts) == _POLYGON
-    out = np.full(len(geoms), None, dtype=object)
-    if keep.any():
-        shapely.multipolygons(parts[keep], indices=owner[keep], out=out)
-    return np.where(shapely.is_missing(out), shapely.from_wkt("MULTIPOLYGON EMPTY"), out)
-
-
-def clean_unit_geometries(
-    gdf: gpd.GeoDataFrame, *, layer: str, file: str
-) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    """Return ``(cleaned copy, problems)`` of a unit layer in EPSG:4326.
-
-    Invalid polygons are repaired with ``shapely.make_valid`` keeping only their polygonal
-    parts (warning naming the feature and shapely's reason). Polygon and MultiPolygon are
-    both accepted. Features with missing or empty geometry, points or lines, or a repair that
-    leaves no area are dropped with an error naming them ("feature N 'name'", N from
-    ``source_row`` or the position). The input frame is not changed.
-    """
-    labels = _feature_labels(gdf)
-    geoms = gdf.geometry.to_numpy()
-    problems: list[Problem] = []
-    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    type_id = shapely.get_type_id(geoms)
-    polygonal = np.isin(type_id, [shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON])
-    wrong_type = ~missing & ~polygonal
-    invalid = ~missing & polygonal & ~shapely.is_valid(geoms)
-    repaired = geoms.copy()
-    repaired[invalid] = _polygonal_parts(shapely.make_valid(geoms[invalid]))
-    collapsed = invalid & shapely.is_empty(repaired)
-    fixed = invalid & ~collapsed
-    for label, reason in zip(labels[fixed], shapely.is_valid_reason(geoms[fixed]), strict=True):
-        texts = tuple(text.replace("{detail}", reason) for text in _REPAIRED)
-        problems.append(_problem("warning", file, layer, label, texts))
-    for mask, texts in ((missing, _EMPTY), (wrong_type, _NOT_POLYGON), (collapsed, _COLLAPSED)):
-        problems += [_problem("error", file, layer, label, texts) for label in labels[mask]]
-    keep = ~(missing | wrong_type | collapsed)
-    out = gdf.copy()
-    out[out.geometry.name] = gpd.GeoSeries(repaired, index=gdf.index, crs=gdf.crs)
-    log.info("%s: %d units kept, %d repaired, %d dropped", file, keep.sum(), invalid.sum(), (~keep).sum())
-    return out[keep], problems
-
-
-_REPAIRED = (
-    "Ranh giới không hợp lệ ({detail}); đã tự sửa",
-    "Invalid boundary ({detail}); repaired automatically",
-    "Kiểm tra lại ranh giới (ví dụ bằng công cụ Fix geometries của QGIS)",
-    "Check the boundary (e.g. with QGIS's Fix geometries)",
-)
-_EMPTY = (
-    "Đơn vị không có hình (ranh giới trống); đã bỏ qua",
-    "The unit has no geometry (empty boundary); skipped",
-    "Vẽ lại ranh giới của đơn vị này",
-    "Draw this unit's boundary",
-)
-_NOT_POLYGON = (
-    "Lớp đơn vị hành chính phải là vùng (polygon), đối tượng này là điểm hoặc đường; đã bỏ qua",
-    "A unit layer needs polygons; this feature is a point or a line; skipped",
-    "Thay bằng ranh giới dạng vùng, hoặc đưa điểm vào lớp điểm phù hợp",
-    "Replace it with a polygon boundary, or move the point to a point layer",
-)
-_COLLAPSED = (
-    "Ranh giới không hợp lệ và không còn diện tích sau khi sửa; đã bỏ qua",
-    "Invalid boundary with no area left after repair; skipped",
-    "Vẽ lại ranh giới của đơn vị này",
-    "Draw this unit's boundary again",
-)
-
-
-def _problem(severity: str, file: str, layer: str, feature: str, texts: tuple[str, ...]) -> Problem:
-    """A Problem from (message_vi, message_en, fix_vi, fix_en)."""
-    vi, en, fix_vi, fix_en = texts
-    return Problem(severity, file, vi, en, fix_vi=fix_vi, fix_en=fix_en, layer=layer, feature=feature)
 
 
 def assign_uids(
@@ -171,7 +75,7 @@ def assign_uids(
     for level in (lvl for lvl in UNIT_LEVELS if lvl in layers):
         file = files.get(level, level)
         gdf = layers[level].copy()
-        labels = _feature_labels(gdf)
+        labels = feature_labels(gdf)
         names = gdf["name"] if "name" in gdf else pd.Series(pd.NA, index=gdf.index)
         gdf["name_key"] = name_keys(names, level=level)
         if "code" in gdf:
@@ -217,7 +121,7 @@ def _uids(
     codes = gdf["code"] if "code" in gdf else pd.Series(pd.NA, index=gdf.index, dtype="string")
     duplicated = codes.notna() & codes.duplicated(keep=False)
     problems = [
-        _problem(
+        unit_problem(
             "error",
             file,
             level,
@@ -231,13 +135,13 @@ def _uids(
         )
         for code, group in codes[duplicated].groupby(codes[duplicated], sort=True)
     ]
-    by_name = gdf["name_key"].where(gdf["name_key"] != "", "#" + _feature_numbers(gdf))
+    by_name = gdf["name_key"].where(gdf["name_key"] != "", "#" + feature_numbers(gdf))
     from_name = (gdf["parent_uid"] + "/" + by_name).fillna(by_name)
     uid = codes.where(codes.notna() & ~duplicated, from_name).astype(str)
     repeated = uid.duplicated(keep=False)
     for _, group in uid[repeated].groupby(uid[repeated], sort=True):
         problems.append(
-            _problem(
+            unit_problem(
                 "error",
                 file,
                 level,
@@ -289,7 +193,7 @@ def _parents(
     above_vi, above_en = _LEVEL_VI[above_level], LEVEL_OF_LAYER[above_level]
     outside = pending[pending].index[found < 0]
     problems += [
-        _problem(
+        unit_problem(
             "error",
             file,
             level,
@@ -305,7 +209,7 @@ def _parents(
     ]
     weak = pending[pending].index[(found >= 0) & (share < MIN_PARENT_SHARE)]
     problems += [
-        _problem(
+        unit_problem(
             "warning",
             file,
             level,
@@ -374,9 +278,9 @@ def _contained(
     unsure = np.flatnonzero(hits != 1)
     if unsure.size:
         sub_i, parent_j = tree.query(geoms[unsure], predicate="intersects")
-        metric = _to_metric(units.iloc[unsure], metric_crs)
+        metric = to_metric(units.iloc[unsure], metric_crs)
         overlap = shapely.area(
-            shapely.intersection(metric[sub_i], _to_metric(parents.iloc[parent_j], metric_crs))
+            shapely.intersection(metric[sub_i], to_metric(parents.iloc[parent_j], metric_crs))
         )
         pairs = pd.DataFrame({"unit": sub_i, "parent": parent_j, "overlap": overlap})
         pairs = pairs[pairs["overlap"] > 0]
@@ -391,7 +295,7 @@ def _village_overlaps(
     gdf: gpd.GeoDataFrame, labels: pd.Series, *, file: str, metric_crs: str
 ) -> list[Problem]:
     """Warnings for pairs of villages overlapping by more than VILLAGE_OVERLAP_SHARE of the smaller."""
-    geoms = _to_metric(gdf.geometry, metric_crs)
+    geoms = to_metric(gdf.geometry, metric_crs)
     first, second = shapely.STRtree(geoms).query(geoms)  # pairs whose bounding boxes meet
     pair = first < second
     first, second = first[pair], second[pair]
@@ -405,7 +309,7 @@ def _village_overlaps(
     share = np.divide(overlap, smaller, out=np.zeros_like(overlap), where=smaller > 0)
     over = share > VILLAGE_OVERLAP_SHARE
     return [
-        _problem(
+        unit_problem(
             "warning",
             file,
             "villages",

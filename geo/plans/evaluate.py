@@ -24,7 +24,7 @@ from geo.compute.indicators import compute_indicators
 from geo.model import LEVEL_OF_LAYER, TERRITORY, Dataset
 from geo.plans.targets import Plan, Target, judge_many, target_for
 
-__all__ = ["LEVELS", "COLUMNS", "evaluate", "unit_geometries", "target_text", "summary"]
+__all__ = ["LEVELS", "COLUMNS", "evaluate", "unit_geometries", "target_text"]
 
 #: Levels a plan can be evaluated at, top down.
 LEVELS = (TERRITORY, "province", "district", "commune", "village")
@@ -323,12 +323,3 @@ def unit_geometries(dataset: Dataset, level: str) -> gpd.GeoDataFrame:
     if "code" not in out:
         out["code"] = None
     return out
-
-
-def summary(evaluation: pd.DataFrame) -> pd.DataFrame:
-    """Count units per indicator and status: indicator, label_vi, then one column per status."""
-    counts = pd.crosstab([evaluation["indicator"], evaluation["label_vi"]], evaluation["status"])
-    for status in ("met", "missed", "no data", "insufficient samples"):
-        if status not in counts:
-            counts[status] = 0
-    return counts[["met", "missed", "no data", "insufficient samples"]].reset_index()
