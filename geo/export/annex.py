@@ -29,7 +29,8 @@ from geo.compute.catalogue import GROUPS, INDICATORS
 from geo.errors import GeoError
 from geo.export.text import date_text, localise, value_text
 from geo.model import TERRITORY, Dataset
-from geo.plans.evaluate import evaluate, target_text
+from geo.plans.assessment import Assessment
+from geo.plans.evaluate import target_text
 from geo.plans.targets import Plan, Target
 from layers.style import STATUS_COLOURS, STATUS_TEXT_COLOURS, STATUS_TINTS, status_label
 
@@ -98,8 +99,7 @@ def annex_years(plan: Plan) -> tuple[int | None, tuple[int, ...]]:
     """Return the plan's baseline year (the latest year with baselines, None without any) and its
     target years, ascending."""
     baselines = [t.year for t in plan.targets if t.kind == "baseline"]
-    years = sorted({t.year for t in plan.targets if t.kind == "target"})
-    return (max(baselines) if baselines else None), tuple(years)
+    return (max(baselines) if baselines else None), tuple(plan.target_years())
 
 
 def _default_year(plan: Plan, made_on: date) -> int:
@@ -114,22 +114,16 @@ def _default_year(plan: Plan, made_on: date) -> int:
     return past[-1] if past else years[0]
 
 
-def evaluate_years(dataset: Dataset, plan: Plan, years: tuple[int, ...]) -> dict[int, pd.DataFrame]:
-    """Return :func:`geo.plans.evaluate.evaluate` for each year at territory and commune level, concatenated
-    per year (the computed indicators and hierarchy are built once)."""
-    from geo.compute.hierarchy import build_hierarchy
-    from geo.compute.indicators import compute_indicators
-
-    hierarchy, computed = build_hierarchy(dataset), compute_indicators(dataset)
-    levels = [TERRITORY] + (["commune"] if "communes" in dataset.layers else [])
+def evaluate_years(
+    dataset: Dataset | Assessment, plan: Plan, years: tuple[int, ...]
+) -> dict[int, pd.DataFrame]:
+    """Return :meth:`Assessment.evaluate` for each year at territory and commune level, concatenated per
+    year (``dataset`` is the dataset or its :class:`~geo.plans.assessment.Assessment`, whose indicators and
+    hierarchy are then reused)."""
+    assessment = Assessment.of(dataset)
+    levels = [TERRITORY] + (["commune"] if "communes" in assessment.dataset.layers else [])
     return {
-        year: pd.concat(
-            [
-                evaluate(dataset, plan, year, level=lv, computed=computed, hierarchy=hierarchy)
-                for lv in levels
-            ],
-            ignore_index=True,
-        )
+        year: pd.concat([assessment.evaluate(plan, year, level=lv) for lv in levels], ignore_index=True)
         for year in years
     }
 
@@ -375,7 +369,7 @@ def _write_summary(ws: Worksheet, r: int, body: str, status_col: int, year: int)
 
 
 def export_annex(
-    dataset: Dataset,
+    dataset: Dataset | Assessment,
     plan: Plan,
     *,
     out: Path,
@@ -383,7 +377,8 @@ def export_annex(
     year: int | None = None,
     made_on: date | None = None,
 ) -> Path:
-    """Write the annex of ``plan`` for ``dataset`` to ``out`` and return ``out``.
+    """Write the annex of ``plan`` for ``dataset`` (a dataset or its
+    :class:`~geo.plans.assessment.Assessment`) to ``out`` and return ``out``.
 
     ``.xlsx``: one sheet for the territory ("Toàn địa bàn") then one per commune, A4 landscape,
     fit to width, header rows repeated on every page, summary formulas (COUNTIF) under each
@@ -394,6 +389,8 @@ def export_annex(
     target year not after ``made_on``; ``made_on`` defaults to today). Text is Vietnamese.
     Raises :class:`GeoError` for another suffix or a plan without targets.
     """
+    assessment = Assessment.of(dataset)
+    dataset = assessment.dataset
     out = Path(out)
     if out.suffix.lower() not in (".xlsx", ".docx"):
         raise GeoError(
@@ -403,7 +400,7 @@ def export_annex(
     made_on = made_on or date.today()
     year = year or _default_year(plan, made_on)
     if evaluations is None:
-        evaluations = evaluate_years(dataset, plan, tuple(sorted({*annex_years(plan)[1], year})))
+        evaluations = evaluate_years(assessment, plan, tuple(sorted({*annex_years(plan)[1], year})))
     tables = annex_tables(dataset, plan, evaluations, year=year)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".docx":
