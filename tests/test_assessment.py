@@ -121,3 +121,17 @@ def test_the_map_page_and_the_annex_show_the_same_numbers(monkeypatch):
             assert row.status is None or row.status == mapped["status"], (table.uid, row.indicator)
             compared += 1
     assert compared > 20
+
+
+def test_views_get_the_province_the_target_years_and_the_zone_stamp_from_the_model(demo, tmp_path):
+    from geo.io.manifest import read_manifest
+    from geo.zones.store import open_store, store_stamp
+
+    assert demo.province == read_manifest(DEMO_DIR).province
+    plan = load_plans()[PLAN]
+    assert plan.target_years() == sorted({t.year for t in plan.targets if t.kind == "target"})
+    path = tmp_path / "zones.gpkg"
+    assert store_stamp(str(path)) == (0, 0)  # no store yet, and none is created
+    assert not path.exists()
+    with open_store(path) as store:
+        assert store.stamp() == store_stamp(str(path)) != (0, 0)
