@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from geo.demo import write_demo
 from geo.export import export_annex, export_atlas, export_map
 from geo.io.dataset import read_dataset
-from geo.plans.evaluate import evaluate
+from geo.plans.assessment import Assessment
 from geo.plans.targets import load_plans
 
 PLAN = "muong-lay-2023"
@@ -35,7 +35,8 @@ def bench_scale(scale: str, work: Path) -> None:
     """Time every export for the demo dataset of ``scale``; print one JSON line per export."""
     dataset = read_dataset(write_demo(work / scale, scale=scale))
     plan = load_plans()[PLAN]
-    ev = {level: evaluate(dataset, plan, YEAR, level=level) for level in ("commune", "village")}
+    assessment = Assessment(dataset)
+    ev = {level: assessment.evaluate(plan, YEAR, level=level) for level in ("commune", "village")}
     sheet = partial(export_map, dataset, plan=plan, year=YEAR, indicator=INDICATOR, made_on=MADE_ON)
     runs = {
         "map_a4_300dpi_png_commune": partial(sheet, ev["commune"], out=work / "c.png"),

@@ -12,16 +12,14 @@ import argparse
 import json
 import sys
 import time
-from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.compute.coverage import coverage_areas  # noqa: E402
 from geo.demo import write_demo  # noqa: E402
 from geo.io.dataset import read_dataset  # noqa: E402
-from geo.plans.evaluate import evaluate, unit_geometries  # noqa: E402
+from geo.plans.assessment import Assessment  # noqa: E402
 from geo.plans.targets import load_plans  # noqa: E402
 from views.map_build import DEFAULT_LAYERS, LAYER_KEYS, MapRequest, MapSources, build_map  # noqa: E402
 
@@ -49,10 +47,11 @@ def bench_scale(scale: str, out: Path) -> list[str]:
     dataset, seconds = _timed(lambda: read_dataset(folder))
     lines.append(_line(scale, "read_dataset", seconds=seconds))
     plan = load_plans()[PLAN]
+    assessment = Assessment(dataset)
     sources = MapSources(
-        evaluation=cache(lambda level: evaluate(dataset, plan, YEAR, level=level)),
-        geometries=cache(lambda level: unit_geometries(dataset, level)),
-        coverage=cache(lambda tech, per_operator: coverage_areas(dataset, tech, per_operator=per_operator)),
+        evaluation=lambda level: assessment.evaluate(plan, YEAR, level=level),
+        geometries=assessment.geometries,
+        coverage=lambda tech, per_operator: assessment.coverage(tech, per_operator=per_operator),
     )
     _, seconds = _timed(lambda: sources.evaluation("commune"))
     lines.append(_line(scale, "evaluate_commune", seconds=seconds))

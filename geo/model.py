@@ -99,6 +99,8 @@ class Dataset:
     sources: list[LayerSource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     catalogue: str = ""
+    #: The province the manifest names (``province:``), if any.
+    province: str | None = None
 
     def unit_levels(self) -> list[str]:
         """Return the unit layers present, from the top level down (e.g. ``["communes", "villages"]``)."""

@@ -14,7 +14,7 @@ from geo.compute.hierarchy import (
     build_hierarchy,
     point_xy,
 )
-from geo.compute.indicators import compute_indicators
+from geo.plans.assessment import Assessment
 from tests.test_coverage import dataset, points, units
 
 COMMUNES = [
@@ -137,8 +137,8 @@ def test_villages_add_up_to_the_commune_computed_directly(
         ),
     }
     commune = units([{"uid": "C", "name": "Xã", "box": (0, 0, _WIDTH, _HEIGHT)}])
-    tiled = compute_indicators(dataset(communes=commune, villages=units(villages), **layers))
-    direct = compute_indicators(dataset(communes=commune, **layers))
+    tiled = Assessment(dataset(communes=commune, villages=units(villages), **layers)).computed
+    direct = Assessment(dataset(communes=commune, **layers)).computed
     columns = ["uid", "indicator", "value", "numerator", "denominator", "n_samples"]
     for uid in ("C", "territory"):
         for indicator in ("bts_site_sharing", "public_free_wifi", "mobile_speed"):

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from geo.i18n import STRINGS, t
 from geo.io.dataset import read_dataset
 from geo.io.upload import HOME_ENV
-from geo.plans.evaluate import evaluate
+from geo.plans.assessment import Assessment
 from geo.plans.targets import load_plans
 from views.map_data import missing_table
 
@@ -56,7 +56,7 @@ def test_the_missing_table_lists_missed_units_largest_gap_first():
     _run(at)
     shown = at.dataframe[-1].value
     expected = missing_table(
-        evaluate(read_dataset(), load_plans()["muong-lay-2023"], 2025, level="commune"),
+        Assessment(read_dataset()).evaluate(load_plans()["muong-lay-2023"], 2025, level="commune"),
         "village_ftth_coverage",
     )
     assert list(shown["Đơn vị"]) == list(expected["name"])
@@ -79,7 +79,7 @@ def test_english_switch_translates_the_page():
 
 def _territory_counts(plan_id: str, year: int) -> list[str]:
     """The page's three summary figures (met, missed, no data) computed without the page."""
-    rows = evaluate(read_dataset(), load_plans()[plan_id], year, level="territory")
+    rows = Assessment(read_dataset()).evaluate(load_plans()[plan_id], year, level="territory")
     counts = rows["status"].value_counts()
     nodata = counts.get("no data", 0) + counts.get("insufficient samples", 0)
     return [str(counts.get("met", 0)), str(counts.get("missed", 0)), str(nodata)]

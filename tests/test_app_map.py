@@ -12,10 +12,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo.compute.coverage import coverage_areas
 from geo.i18n import t
 from geo.io.dataset import read_dataset
-from geo.plans.evaluate import evaluate, unit_geometries
+from geo.plans.assessment import Assessment
 from geo.plans.targets import load_plans
 from layers.offline import cdn_urls
 from views.map_build import LAYER_KEYS, LAYER_LABELS, MapRequest, MapSources, area_units, build_map
@@ -36,10 +35,11 @@ def _dataset():
 
 def _sources(year: int = 2025) -> MapSources:
     dataset, plan = _dataset(), load_plans()[PLAN]
+    assessment = Assessment(dataset)
     return MapSources(
-        evaluation=cache(lambda level: evaluate(dataset, plan, year, level=level)),
-        geometries=cache(lambda level: unit_geometries(dataset, level)),
-        coverage=lambda tech, per_operator: coverage_areas(dataset, tech, per_operator=per_operator),
+        evaluation=lambda level: assessment.evaluate(plan, year, level=level),
+        geometries=assessment.geometries,
+        coverage=lambda tech, per_operator: assessment.coverage(tech, per_operator=per_operator),
     )
 
 

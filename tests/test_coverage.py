@@ -18,18 +18,17 @@ from pyproj import Transformer
 
 from geo.compute.coverage import (
     BROADBAND,
-    coverage_areas,
     coverage_bits,
     covered_by,
     describe_model,
     discs,
     has_technology,
     operator_bits,
-    prepare_sites,
 )
 from geo.compute.pathloss import pathloss_radius_m
 from geo.compute.sampling import grid_coverage_bits, sample_grid
 from geo.model import Dataset
+from geo.plans.assessment import Assessment
 from geo.settings import DEFAULT_METRIC_CRS, merged
 
 _TO_METRIC = Transformer.from_crs("EPSG:4326", DEFAULT_METRIC_CRS, always_xy=True)
@@ -76,7 +75,7 @@ def sites(*rows: dict) -> gpd.GeoDataFrame:
 
 def covered(ds: Dataset, offsets: list[tuple[float, float]], tech=BROADBAND) -> pd.DataFrame:
     xy = np.array([[ORIGIN[0] + dx, ORIGIN[1] + dy] for dx, dy in offsets])
-    return covered_by(xy, prepare_sites(ds), tech)
+    return covered_by(xy, Assessment(ds).sites, tech)
 
 
 def test_operator_lists_become_bits_with_spelling_variants():
@@ -167,7 +166,7 @@ def test_setting_comes_from_the_village_the_site_stands_in():
             {"xy": (103000, 0), "operators": "Viettel"},
         ),
     )
-    model = prepare_sites(ds)
+    model = Assessment(ds).sites
     # urban flag → 1500 m; flag false and 250 people/km² → rural 3500 m; 2.8 people/km² → mountainous 2500 m
     assert model.setting.tolist() == ["urban", "rural", "mountainous"]
     assert model.radius["4G"].tolist() == [1500.0, 3500.0, 2500.0]
@@ -202,7 +201,7 @@ def test_pathloss_radii_match_hand_computed_link_budgets():
 
 def test_pathloss_model_is_used_when_the_dataset_asks_for_it():
     ds = dataset({"coverage": {"model": "pathloss"}}, bts_sites=sites({"xy": (0, 0), "operators": "Viettel"}))
-    assert prepare_sites(ds).radius["4G"] == pytest.approx([2798], rel=2e-3)  # rural, suburban Hata
+    assert Assessment(ds).sites.radius["4G"] == pytest.approx([2798], rel=2e-3)  # rural, suburban Hata
 
 
 def test_coverage_areas_are_unioned_per_operator_in_lonlat():
@@ -212,7 +211,7 @@ def test_coverage_areas_are_unioned_per_operator_in_lonlat():
             {"xy": (500, 0), "operators": "Viettel", "radius_m": 1000.0},
         )
     )
-    areas = coverage_areas(ds, "4G").set_index("operator")
+    areas = Assessment(ds).coverage("4G").set_index("operator")
     assert areas.crs == "EPSG:4326"
     assert areas.loc["VNPT", "area_km2"] == pytest.approx(math.pi, rel=0.01)
     # two 1 km discs 0.5 km apart: lens = 2·acos(0.25) − 0.25·√3.75 = 2.1521 km²,
@@ -220,7 +219,7 @@ def test_coverage_areas_are_unioned_per_operator_in_lonlat():
     lens = 2 * math.acos(0.25) - 0.25 * math.sqrt(3.75)
     assert areas.loc["Viettel", "area_km2"] == pytest.approx(2 * math.pi - lens, rel=0.01)
     assert areas.loc["Viettel", "n_sites"] == 2
-    assert coverage_areas(ds, "4G", per_operator=False)["operator"].tolist() == ["any"]
+    assert Assessment(ds).coverage("4G", per_operator=False)["operator"].tolist() == ["any"]
 
 
 def test_describe_model_speaks_both_languages_with_the_threshold():
@@ -235,7 +234,7 @@ def test_grid_share_of_a_half_covered_square_is_near_one_half():
     ds = dataset(bts_sites=sites({"xy": (-99_990, 0), "operators": "Viettel", "radius_m": 100_000.0}))
     square_m = shapely.box(ORIGIN[0] - 1000, ORIGIN[1] - 1000, ORIGIN[0] + 1000, ORIGIN[1] + 1000)
     grid = sample_grid(np.array([square_m]), cell_m=100.0, max_points=64)
-    bits = grid_coverage_bits(grid, discs(prepare_sites(ds), BROADBAND))
+    bits = grid_coverage_bits(grid, discs(Assessment(ds).sites, BROADBAND))
     assert len(bits) <= 100
     assert (bits != 0).mean() == pytest.approx(0.505, abs=0.06)
 
@@ -252,7 +251,7 @@ def test_grid_and_point_tests_agree_on_every_sample():
         }
         for _ in range(40)
     ]
-    model = prepare_sites(dataset(bts_sites=points(rows)))
+    model = Assessment(dataset(bts_sites=points(rows))).sites
     cells = shapely.box(ORIGIN[0] - 3000, ORIGIN[1] - 3000, ORIGIN[0] + 3000, ORIGIN[1] + 3000)
     grid = sample_grid(
         np.array([cells, shapely.buffer(shapely.Point(ORIGIN), 800)]), cell_m=100.0, max_points=500

@@ -9,7 +9,8 @@ import pytest
 from shapely.geometry import box
 
 from geo.io.dataset import read_dataset
-from geo.plans.evaluate import evaluate, unit_geometries
+from geo.plans.assessment import Assessment
+from geo.plans.evaluate import unit_geometries
 from geo.plans.targets import Target, load_plans
 from geo.settings import DEMO_DIR
 
@@ -62,7 +63,7 @@ def test_tiny_dataset_reads_without_errors(tiny):
 
 def test_site_sharing_gap_in_sites_and_plain_words(tiny):
     plan = _plan(Target("bts_site_sharing", 2025, ">=", (60.0,), "%"))
-    row = _row(evaluate(tiny, plan, 2025, level="commune"), "bts_site_sharing")
+    row = _row(Assessment(tiny).evaluate(plan, 2025, level="commune"), "bts_site_sharing")
     assert (row["value"], row["numerator"], row["denominator"]) == (50.0, 1.0, 2.0)
     assert (row["status"], row["gap"], row["value_source"]) == ("missed", 10.0, "computed")
     assert row["closing_vi"] == "Cần thêm 1 vị trí trạm dùng chung."
@@ -71,23 +72,23 @@ def test_site_sharing_gap_in_sites_and_plain_words(tiny):
 
 def test_ftth_names_the_villages_without_fibre(tiny):
     plan = _plan(Target("village_ftth_coverage", 2025, ">=", (100.0,), "%"))
-    row = _row(evaluate(tiny, plan, 2025, level="commune"), "village_ftth_coverage")
+    row = _row(Assessment(tiny).evaluate(plan, 2025, level="commune"), "village_ftth_coverage")
     assert (row["value"], row["status"], row["gap"]) == (50.0, "missed", 50.0)
     assert row["closing_vi"] == "1 thôn chưa có cáp quang FTTH: Bản Dưới."
-    villages = evaluate(tiny, plan, 2025, level="village").set_index("name")["status"]
+    villages = Assessment(tiny).evaluate(plan, 2025, level="village").set_index("name")["status"]
     assert villages.to_dict() == {"Bản Trên": "met", "Bản Dưới": "missed"}
 
 
 def test_reported_value_of_the_latest_year_and_strict_comparator(tiny):
     plan = _plan(Target("household_fibre", 2025, ">", (80.0,), "%"))
-    row = _row(evaluate(tiny, plan, 2025, level="commune"), "household_fibre")
+    row = _row(Assessment(tiny).evaluate(plan, 2025, level="commune"), "household_fibre")
     assert (row["value"], row["value_year"], row["value_source"]) == (80.0, 2024, "reported")
     assert (row["status"], row["gap"]) == ("missed", 0.0)  # "Trên 80%" is not met at exactly 80
     before = _row(
-        evaluate(tiny, plan, 2023, level="commune")
+        Assessment(tiny).evaluate(plan, 2023, level="commune")
         if False
-        else evaluate(
-            tiny, _plan(Target("household_fibre", 2023, ">=", (75.0,), "%")), 2023, level="commune"
+        else Assessment(tiny).evaluate(
+            _plan(Target("household_fibre", 2023, ">=", (75.0,), "%")), 2023, level="commune"
         ),
         "household_fibre",
     )
@@ -99,14 +100,14 @@ def test_years_between_targets_use_the_latest_target_before(tiny):
         Target("household_fibre", 2023, ">=", (75.0,), "%"),
         Target("household_fibre", 2025, ">=", (90.0,), "%"),
     )
-    row = _row(evaluate(tiny, plan, 2024, level="commune"), "household_fibre")
+    row = _row(Assessment(tiny).evaluate(plan, 2024, level="commune"), "household_fibre")
     assert (row["target_year"], row["target_text"], row["status"]) == (2023, "≥ 75", "met")
-    assert evaluate(tiny, plan, 2022, level="commune").empty
+    assert Assessment(tiny).evaluate(plan, 2022, level="commune").empty
 
 
 def test_few_speed_tests_are_insufficient_not_missed(tiny):
     plan = _plan(Target("mobile_speed", 2025, ">=", (50.0,), "Mbit/s"))
-    row = _row(evaluate(tiny, plan, 2025, level="commune"), "mobile_speed")
+    row = _row(Assessment(tiny).evaluate(plan, 2025, level="commune"), "mobile_speed")
     assert (row["value"], row["n_samples"], row["status"]) == (30.0, 5, "insufficient samples")
     assert "5 phép đo" in row["closing_vi"] and "300" in row["closing_vi"]
 
@@ -116,7 +117,7 @@ def test_unit_without_data_is_no_data_not_zero(tiny):
         Target("public_free_wifi", 2025, ">=", (100.0,), "%"),
         Target("internet_users", 2025, ">=", (95.0,), "%"),
     )
-    table = evaluate(tiny, plan, 2025, level="commune")
+    table = Assessment(tiny).evaluate(plan, 2025, level="commune")
     assert set(table["status"]) == {"no data"}
     assert table["value"].isna().all()
 
@@ -124,7 +125,7 @@ def test_unit_without_data_is_no_data_not_zero(tiny):
 def test_unknown_level_names_the_levels_present(tiny):
     plan = _plan(Target("bts_site_sharing", 2025, ">=", (60.0,), "%"))
     with pytest.raises(ValueError, match="commune"):
-        evaluate(tiny, plan, 2025, level="province")
+        Assessment(tiny).evaluate(plan, 2025, level="province")
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +139,7 @@ def test_demo_meets_misses_and_lacks_data_against_every_plan(demo, plan_id):
     year = plan.period.end
     statuses = set()
     for level in ("district", "commune", "village"):
-        table = evaluate(demo, plan, year, level=level)
+        table = Assessment(demo).evaluate(plan, year, level=level)
         assert len(table), (plan_id, level)  # every plan has targets in force in its last year
         statuses |= set(table["status"])
     assert {"met", "missed", "no data"} <= statuses
@@ -146,7 +147,7 @@ def test_demo_meets_misses_and_lacks_data_against_every_plan(demo, plan_id):
 
 def test_demo_numbers_trace_to_their_rows(demo):
     plan = load_plans()["muong-lay-2023"]
-    table = evaluate(demo, plan, 2025, level="commune")
+    table = Assessment(demo).evaluate(plan, 2025, level="commune")
     computed = table[table["value_source"] == "computed"]
     counted = computed[computed["numerator"].notna() & (computed["denominator"] > 0)]  # speeds are medians
     assert ((100 * counted["numerator"] / counted["denominator"] - counted["value"]).abs() < 1e-9).all()

@@ -25,6 +25,7 @@ from geo.export import draw
 from geo.export.draw import add_scale_bar, place_labels, status_units
 from geo.export.map import export_map
 from geo.model import Dataset
+from geo.plans.assessment import Assessment
 from geo.plans.evaluate import COLUMNS
 from geo.plans.targets import Period, Plan, Target, Territory
 from geo.settings import DEMO_DIR
@@ -281,12 +282,11 @@ def test_scale_bar_is_a_round_fifth_of_the_map_width():
 @pytest.mark.skipif(not (DEMO_DIR / "dataset.yaml").exists(), reason="data/demo not generated")
 def test_demo_map_with_every_overlay(tmp_path):
     from geo.io.dataset import read_dataset
-    from geo.plans.evaluate import evaluate
     from geo.plans.targets import load_plans
 
     dataset = read_dataset(DEMO_DIR)
     plan = load_plans()["muong-lay-2023"]
-    evaluation = evaluate(dataset, plan, 2025, level="village")
+    evaluation = Assessment(dataset).evaluate(plan, 2025, level="village")
     path = export_map(
         dataset, evaluation, plan=plan, year=2025, indicator=VILLAGE_COVERAGE, out=tmp_path / "demo.png",
         layers=("bts", "wifi", "ftth", "coverage_4g"), made_on=MADE_ON, dpi=100,

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from geo.bench.naive import naive_indicators, naive_village_shares
-from geo.compute.indicators import compute_indicators, village_coverage
 from geo.compute.proximity import site_clusters
+from geo.plans.assessment import Assessment
 from tests.test_coverage import dataset, points, sites, units
 
 COMMUNE = {"uid": "C1", "name": "Xã Nà Tấu", "box": (0, 0, 4000, 2000)}
@@ -38,7 +38,7 @@ def test_co_located_sites_of_two_operators_are_one_shared_site():
             {"xy": (3000, 1000), "operators": "MobiFone", "site_id": "MB-3"},
         )
     )
-    table = compute_indicators(ds)
+    table = Assessment(ds).computed
     commune = row(table, "C1", "bts_site_sharing")
     assert (commune["value"], commune["numerator"], commune["denominator"]) == (50.0, 1.0, 2.0)
     assert commune["detail"] == ("MB-3",)
@@ -69,7 +69,7 @@ def test_free_wifi_just_inside_counts_just_outside_does_not():
             ]
         ),
     )
-    table = compute_indicators(ds)
+    table = Assessment(ds).computed
     commune = row(table, "C1", "public_free_wifi")
     assert (commune["value"], commune["denominator"]) == (50.0, 2.0)
     assert commune["detail"] == ("UBND xã",)
@@ -82,7 +82,7 @@ def test_unit_without_data_is_nan_with_denominator_zero():
         public_places=points([{"xy": (1000, 1000), "kind": "chợ"}]),
         wifi_points=points([{"xy": (1000, 1010)}]),
     )
-    empty = row(compute_indicators(ds), "C1/y", "public_free_wifi")
+    empty = row(Assessment(ds).computed, "C1/y", "public_free_wifi")
     assert np.isnan(empty["value"]) and empty["denominator"] == 0 and empty["flag"] == "no_data"
 
 
@@ -93,16 +93,16 @@ def test_half_covered_village_against_the_threshold(threshold, expected):
         settings={"indicators": {"village_covered_share": threshold}},
         bts_sites=sites({"xy": (1010 - 100_000, 1000), "operators": "Viettel", "radius_m": 100_000.0}),
     )
-    share = village_coverage(ds).set_index("uid").loc["C1/x", "share_4g"]
+    share = Assessment(ds).village_coverage.set_index("uid").loc["C1/x", "share_4g"]
     assert share == pytest.approx(0.505, abs=0.06)
-    village = row(compute_indicators(ds), "C1/x", "village_mobile_bb_coverage")
+    village = row(Assessment(ds).computed, "C1/x", "village_mobile_bb_coverage")
     assert village["value"] == expected
     assert village["detail"] == (() if expected else ("Bản X",))
 
 
 def test_uncovered_villages_are_named_in_the_commune_detail():
     ds = two_villages(bts_sites=sites({"xy": (0, 1000), "operators": "VNPT", "radius_m": 300.0}))
-    commune = row(compute_indicators(ds), "C1", "village_mobile_bb_coverage")
+    commune = row(Assessment(ds).computed, "C1", "village_mobile_bb_coverage")
     assert (commune["numerator"], commune["denominator"]) == (0.0, 2.0)
     assert set(commune["detail"]) == {"Bản X", "Bản Y"}
 
@@ -116,11 +116,11 @@ def test_settlement_points_weight_the_share_by_households():
             [{"xy": (100, 100), "households": 30.0}, {"xy": (1900, 1900), "households": 10.0}]
         ),
     )
-    coverage = village_coverage(ds).set_index("uid")
+    coverage = Assessment(ds).village_coverage.set_index("uid")
     assert coverage.loc["C1/x", "basis"] == "settlements"
     assert coverage.loc["C1/x", "share_4g"] == pytest.approx(0.75)
     assert not coverage.loc["C1/x", "covered"]
-    household = row(compute_indicators(ds), "C1/x", "household_mobile_bb_coverage")
+    household = row(Assessment(ds).computed, "C1/x", "household_mobile_bb_coverage")
     assert (household["value"], household["numerator"], household["denominator"]) == (75.0, 30.0, 40.0)
 
 
@@ -141,7 +141,7 @@ def test_households_and_population_follow_the_area_share():
             },
         ),
     )
-    table = compute_indicators(ds)
+    table = Assessment(ds).computed
     household = row(table, "C1", "household_mobile_bb_coverage")
     assert (household["numerator"], household["denominator"]) == (100.0, 150.0)
     assert household["detail"] == ("Bản Y",)
@@ -156,7 +156,7 @@ def test_speed_medians_come_from_raw_tests_with_sample_flags():
     ]
     tests.append({"xy": (500, 500), "download_mbps": 100.0, "network": "fixed"})
     ds = two_villages(settings={"indicators": {"min_speed_tests": 3}}, speed_tests=points(tests))
-    table = compute_indicators(ds)
+    table = Assessment(ds).computed
     commune = row(table, "C1", "mobile_speed")
     assert (commune["value"], commune["n_samples"], commune["flag"]) == (30.0, 5, "")  # not (20 + 45) / 2
     assert (row(table, "C1/x", "mobile_speed")["value"], row(table, "C1/x", "mobile_speed")["flag"]) == (
@@ -174,7 +174,7 @@ def test_ftth_share_counts_known_villages_only():
     villages = units(
         [{**V1, "ftth": True}, {**V2, "ftth": "Không"}, {**V2, "uid": "C1/z", "name": "Bản Z", "ftth": None}]
     )
-    table = compute_indicators(dataset(communes=units([COMMUNE]), villages=villages))
+    table = Assessment(dataset(communes=units([COMMUNE]), villages=villages)).computed
     commune = row(table, "C1", "village_ftth_coverage")
     assert (commune["value"], commune["numerator"], commune["denominator"]) == (50.0, 1.0, 2.0)
     assert commune["detail"] == ("Bản Y",)
@@ -186,7 +186,7 @@ def test_output_has_every_unit_and_indicator_once():
         bts_sites=sites({"xy": (500, 500), "operators": "Viettel"}),
         speed_tests=points([{"xy": (500, 500), "download_mbps": 5.0, "network": "fixed"}]),
     )
-    table = compute_indicators(ds)
+    table = Assessment(ds).computed
     assert table.columns.tolist()[:5] == ["level", "uid", "name", "parent_uid", "indicator"]
     assert table.groupby(["uid", "indicator"]).size().eq(1).all()
     assert set(table["level"]) == {"territory", "commune", "village"}
@@ -238,11 +238,11 @@ def _random_dataset(seed: int):
 
 def test_fast_path_agrees_with_the_naive_geopandas_baseline():
     ds = _random_dataset(7)
-    fast = compute_indicators(ds)
+    fast = Assessment(ds).computed
     slow = naive_indicators(ds)
     merged = slow.merge(fast, on=["uid", "indicator"], suffixes=("_naive", ""))
     exact_share = naive_village_shares(ds)
-    sampled_share = village_coverage(ds).set_index("uid")["share_4g"]
+    sampled_share = Assessment(ds).village_coverage.set_index("uid")["share_4g"]
     # grid sampling error on these 1–4 km² villages: a few percentage points at most
     assert (sampled_share - exact_share).abs().max() < 0.06
     for indicator in ("bts_site_sharing", "public_free_wifi"):

@@ -1,7 +1,8 @@
 """Shared by both pages: offline assets, language and dataset choice, and the cached loaders.
 
 Loaders are keyed by plain values (folder, a stamp of its manifest, plan id, year, level), never by
-a GeoDataFrame; datasets, evaluations, geometries and built maps are kept with ``st.cache_resource``
+a GeoDataFrame; datasets, their assessments (:class:`geo.plans.assessment.Assessment`, which keeps the
+evaluations, geometries and coverage areas) and built maps are kept with ``st.cache_resource``
 (read-only, not pickled).
 """
 
@@ -16,19 +17,16 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.compute.coverage import coverage_areas
-from geo.compute.hierarchy import Hierarchy, build_hierarchy
-from geo.compute.indicators import compute_indicators
 from geo.errors import GeoError, ZoneStoreError
 from geo.i18n import LANGUAGES, t
 from geo.io.dataset import read_dataset
 from geo.io.manifest import MANIFEST_NAME
 from geo.io.upload import saved_datasets
 from geo.model import Dataset
-from geo.plans.evaluate import evaluate, unit_geometries
+from geo.plans.assessment import Assessment
 from geo.plans.targets import Plan, load_plans
 from geo.settings import DEMO_DIR
-from geo.zones.store import dataset_store, open_store
+from geo.zones.store import dataset_store, open_store, store_stamp
 from layers.offline import STATIC_FILES
 from views.map_build import MapRequest, MapSources, build_map
 
@@ -40,6 +38,7 @@ __all__ = [
     "dataset_stamp",
     "load_dataset",
     "plans",
+    "assessment",
     "evaluation",
     "geometries",
     "map_sources",
@@ -120,50 +119,28 @@ def plans() -> dict[str, Plan]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _computed(folder: str, stamp: float) -> tuple[pd.DataFrame, Hierarchy]:
-    """Every spatial indicator and the unit hierarchy of the dataset, computed once per dataset."""
-    dataset = load_dataset(folder, stamp)
-    return compute_indicators(dataset), build_hierarchy(dataset)
+def assessment(folder: str, stamp: float) -> Assessment:
+    """The dataset's :class:`geo.plans.assessment.Assessment`, one per dataset version (folder and
+    :func:`dataset_stamp`), shared by every session and page: hierarchy, indicators, evaluations,
+    polygons and coverage are each computed once in it."""
+    return Assessment(load_dataset(folder, stamp))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
 def evaluation(folder: str, stamp: float, plan_id: str, year: int, level: str) -> pd.DataFrame:
-    """Return ``geo.plans.evaluate.evaluate`` of the dataset for the plan, year and level (cached)."""
-    computed, hierarchy = _computed(folder, stamp)
-    dataset = load_dataset(folder, stamp)
-    return evaluate(dataset, plans()[plan_id], year, level=level, computed=computed, hierarchy=hierarchy)
+    """Return the dataset's evaluation for the plan, year and level (:meth:`Assessment.evaluate`)."""
+    return assessment(folder, stamp).evaluate(plans()[plan_id], year, level=level)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
 def geometries(folder: str, stamp: float, level: str) -> gpd.GeoDataFrame:
-    """Return the dataset's unit polygons at ``level`` (cached)."""
-    return unit_geometries(load_dataset(folder, stamp), level)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _coverage(folder: str, stamp: float, tech: str, per_operator: bool) -> gpd.GeoDataFrame:
-    return coverage_areas(load_dataset(folder, stamp), tech, per_operator=per_operator)
+    """Return the dataset's unit polygons at ``level`` (:meth:`Assessment.geometries`)."""
+    return assessment(folder, stamp).geometries(level)
 
 
 def zones_stamp(folder: str) -> tuple[int, int]:
-    """A stamp of the dataset's zone store that changes with every save; (0, 0) when there is none.
-
-    A GeoPackage's (modification time in ns, size); a shared PostGIS store's :meth:`ZoneStore.version`
-    ((-1, -1) when it cannot be reached). Caches of zones and of maps showing them are keyed by it, so a
-    saved zone shows at once."""
-    store = dataset_store(folder)
-    if store.startswith(("postgresql://", "postgres://")):
-        try:
-            with open_store(store) as opened:
-                return opened.version()
-        except GeoError as exc:
-            log.warning("weak-signal zone store unreachable: %s", exc.en)
-            return (-1, -1)
-    path = Path(store)
-    if not path.exists():
-        return (0, 0)
-    info = path.stat()
-    return (info.st_mtime_ns, info.st_size)
+    """The dataset's zone store's :meth:`ZoneStore.stamp` (:func:`geo.zones.store.store_stamp`): it changes
+    with every save, (0, 0) when there is no store, (-1, -1) when a shared one cannot be reached. Caches of
+    zones and of maps showing them are keyed by it, so a saved zone shows at once."""
+    return store_stamp(dataset_store(folder))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -186,7 +163,9 @@ def map_sources(folder: str, stamp: float, plan_id: str, year: int) -> MapSource
     return MapSources(
         evaluation=lambda level: evaluation(folder, stamp, plan_id, year, level),
         geometries=lambda level: geometries(folder, stamp, level),
-        coverage=lambda tech, per_operator: _coverage(folder, stamp, tech, per_operator),
+        coverage=lambda tech, per_operator: assessment(folder, stamp).coverage(
+            tech, per_operator=per_operator
+        ),
         zones=lambda: _zones(folder, zones_stamp(folder)),
     )
 

@@ -22,7 +22,6 @@ __all__ = [
     "parent_level",
     "default_plan",
     "plan_label",
-    "plan_years",
     "default_year",
     "units_for_map",
     "missing_table",
@@ -69,14 +68,9 @@ def plan_label(plan: Plan) -> str:
     return f"{plan.territory.name} ({plan.period.start}–{plan.period.end})"
 
 
-def plan_years(plan: Plan) -> list[int]:
-    """Return the years the plan sets targets for (baselines excluded), ascending."""
-    return sorted({target.year for target in plan.targets if target.kind == "target"})
-
-
 def default_year(plan: Plan) -> int:
     """Return the year the page opens a plan at: its period's end when targeted, else its last target year."""
-    years = plan_years(plan)
+    years = plan.target_years()
     return plan.period.end if plan.period.end in years else years[-1]
 
 

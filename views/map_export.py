@@ -11,7 +11,7 @@ import streamlit as st
 from geo.compute.catalogue import INDICATORS
 from geo.errors import GeoError
 from geo.i18n import t
-from views.common import choice_key, map_sources, plans
+from views.common import assessment, choice_key, map_sources, plans
 from views.map_build import MapRequest
 from views.map_data import ALL_TARGETS
 
@@ -31,7 +31,7 @@ def _make(dataset, rows: pd.DataFrame, request: MapRequest, stamp: float, choice
     name = f"ban_do_{choice['indicator']}_{request.year}.{choice['format']}"
     with tempfile.TemporaryDirectory() as tmp:
         out = export_map(
-            dataset,
+            assessment(request.folder, stamp),  # the page's own: its polygons and coverage are reused
             rows,
             plan=plans()[request.plan_id],
             year=request.year,

@@ -14,7 +14,6 @@ from streamlit_folium import st_folium
 from geo.compute.catalogue import INDICATORS
 from geo.errors import GeoError, errors_in
 from geo.i18n import t
-from geo.io.manifest import read_manifest
 from geo.model import TERRITORY
 from layers.style import status_label
 from views.common import (
@@ -37,7 +36,6 @@ from views.map_data import (
     missing_table,
     parent_level,
     plan_label,
-    plan_years,
     territory_summary,
     unit_at,
     view_for,
@@ -48,14 +46,6 @@ _MAP_HEIGHT = 620
 log = logging.getLogger(__name__)
 
 
-def _province(folder: str) -> str | None:
-    """The province the dataset's manifest names (picks the default plan), if any."""
-    try:
-        return read_manifest(folder).province
-    except GeoError:
-        return None
-
-
 def _choices(lang: str, dataset, folder: str, stamp: float) -> MapRequest | None:
     """Sidebar: plan, year, level, area, indicator, colouring and layers; ``None`` when there is no plan."""
     side = st.sidebar
@@ -64,12 +54,12 @@ def _choices(lang: str, dataset, folder: str, stamp: float) -> MapRequest | None
         st.warning(t("no_plan", lang))
         return None
     if st.session_state.get("plan") not in all_plans:
-        st.session_state["plan"] = default_plan(all_plans, _province(folder))
+        st.session_state["plan"] = default_plan(all_plans, dataset.province)
     plan_id = side.selectbox(
         t("plan", lang), list(all_plans), format_func=lambda p: plan_label(all_plans[p]), key="plan"
     )
     plan = all_plans[plan_id]
-    years = plan_years(plan)
+    years = plan.target_years()
     if st.session_state.get("year") not in years:
         st.session_state["year"] = default_year(plan)
     year = side.selectbox(t("year", lang), years, key="year")

@@ -191,7 +191,7 @@ def evidence(folder: str, stamp: float, wkb: bytes, operators: str, plan_id: str
     """Return :func:`geo.zones.suggest.zone_evidence` for the shape ``wkb`` (cached per shape and choice)."""
     return zone_evidence(
         shapely.from_wkb(wkb),
-        common.load_dataset(folder, stamp),
+        common.assessment(folder, stamp),
         plan=common.plans()[plan_id],
         year=year,
         operators=operators,
@@ -201,7 +201,7 @@ def evidence(folder: str, stamp: float, wkb: bytes, operators: str, plan_id: str
 @st.cache_resource(show_spinner=False, max_entries=16)
 def suggestions(folder: str, stamp: float, plan_id: str, year: int) -> gpd.GeoDataFrame:
     """Return every suggested zone for the dataset, plan and year (the page leaves out dismissed ones)."""
-    return suggest_zones(common.load_dataset(folder, stamp), plan=common.plans()[plan_id], year=year)
+    return suggest_zones(common.assessment(folder, stamp), plan=common.plans()[plan_id], year=year)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -18,7 +18,6 @@ from streamlit_folium import st_folium
 
 from geo.errors import GeoError, errors_in
 from geo.i18n import t
-from geo.io.manifest import read_manifest
 from geo.settings import OPERATORS
 from geo.zones.record import (
     SEVERITIES,
@@ -30,7 +29,7 @@ from geo.zones.record import (
     validate_zones,
 )
 from views.common import dataset_stamp, load_dataset, plans
-from views.map_data import default_plan, default_year, plan_label, plan_years
+from views.map_data import default_plan, default_year, plan_label
 from views.zones_data import (
     DRAWING_KEY,
     PageContext,
@@ -75,23 +74,16 @@ def _user(lang: str) -> str:
     return name.strip()
 
 
-def _province(folder: str) -> str | None:
-    """The province the dataset's manifest names (picks the default plan), if any."""
-    try:
-        return read_manifest(folder).province
-    except GeoError:
-        return None
-
-
-def _plan_choice(lang: str, folder: str) -> tuple[str, int]:
-    """Sidebar: the plan and year whose speed targets the evidence and suggestions use."""
+def _plan_choice(lang: str, province: str | None) -> tuple[str, int]:
+    """Sidebar: the plan and year whose speed targets the evidence and suggestions use (the first plan of
+    the dataset's ``province`` by default)."""
     all_plans = plans()
     if st.session_state.get("zones_plan") not in all_plans:
-        st.session_state["zones_plan"] = default_plan(all_plans, _province(folder))
+        st.session_state["zones_plan"] = default_plan(all_plans, province)
     plan_id = st.sidebar.selectbox(
         t("plan", lang), list(all_plans), format_func=lambda p: plan_label(all_plans[p]), key="zones_plan"
     )
-    years = plan_years(all_plans[plan_id])
+    years = all_plans[plan_id].target_years()
     if st.session_state.get("zones_year") not in years:
         st.session_state["zones_year"] = default_year(all_plans[plan_id])
     return plan_id, int(st.sidebar.selectbox(t("year", lang), years, key="zones_year"))
@@ -263,7 +255,7 @@ def render() -> None:
     except GeoError as exc:
         st.error(t("error_dataset", lang, message=str(exc) if lang == "vi" else exc.en))
         return
-    plan_id, year = _plan_choice(lang, folder)
+    plan_id, year = _plan_choice(lang, dataset.province)
     st.title(f"{t('zones_title', lang)} — {dataset.name}")
     state = read_store(folder)
     if state.error is not None:

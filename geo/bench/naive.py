@@ -16,6 +16,7 @@ import pandas as pd
 from shapely.ops import unary_union
 
 from geo.compute.coverage import BROADBAND, operator_bits, prepare_sites, site_shapes
+from geo.compute.hierarchy import build_hierarchy
 from geo.model import LEVEL_OF_LAYER, TERRITORY, Dataset
 
 __all__ = ["naive_village_shares", "naive_indicators"]
@@ -29,7 +30,7 @@ def naive_village_shares(dataset: Dataset) -> pd.Series:
     """
     crs = dataset.settings.metric_crs
     villages = dataset.layers["villages"].to_crs(crs)
-    shapes = site_shapes(prepare_sites(dataset), BROADBAND)
+    shapes = site_shapes(prepare_sites(dataset, build_hierarchy(dataset)), BROADBAND)
     settlements = dataset.layer("settlements")
     if settlements is not None:
         settlements = gpd.sjoin(

@@ -2,8 +2,9 @@
 
 Each scale runs in its own process so its peak memory (maximum resident set size) is its
 own. Figures are printed as one JSON object per line: ``scale``, ``figure`` and ``seconds``
-(with ``peak_mb``) or ``ratio``. ``evaluate_total`` is the full evaluation after reading:
-the unit hierarchy, every indicator, and the Mường Lay plan (the one with the most targets)
+(with ``peak_mb``) or ``ratio``. ``evaluate_total`` is the full evaluation after reading,
+through one :class:`geo.plans.assessment.Assessment`: the unit hierarchy, the village coverage, every
+other indicator, and the Mường Lay plan (the one with the most targets)
 at every level of the dataset. ``speedup_vs_naive`` compares the straightforward geopandas
 approach (:mod:`geo.bench.naive`: per-village overlay, ``sjoin`` per layer, row-wise apply) with
 the fast path on the same province-scale data, after checking that both give the same answers.
@@ -75,30 +76,25 @@ def _agreement(fast: pd.DataFrame, naive: pd.DataFrame) -> dict[str, float]:
 
 def bench_scale(scale: str, folder: Path, *, naive: bool) -> None:
     """Read, compute and evaluate the dataset in ``folder``, printing each figure as a JSON line."""
-    from geo.compute.hierarchy import build_hierarchy
-    from geo.compute.indicators import compute_indicators, village_coverage
     from geo.io.dataset import read_dataset
-    from geo.plans.evaluate import evaluate
+    from geo.plans.assessment import Assessment
     from geo.plans.targets import load_plans
 
     wall = time.perf_counter()
     dataset, read_s = _timed(scale, "read", lambda: read_dataset(folder))
-    hierarchy, hierarchy_s = _timed(scale, "hierarchy", lambda: build_hierarchy(dataset))
-    _timed(scale, "coverage_villages", lambda: village_coverage(dataset, hierarchy=hierarchy))
-    computed, compute_s = _timed(scale, "indicators_all", lambda: compute_indicators(dataset))
+    assessment = Assessment(dataset)
+    hierarchy, hierarchy_s = _timed(scale, "hierarchy", lambda: assessment.hierarchy)
+    _, coverage_s = _timed(scale, "coverage_villages", lambda: assessment.village_coverage)
+    _, compute_s = _timed(scale, "indicators_all", lambda: assessment.computed)
     plan = load_plans()[_PLAN]
     levels = sorted(set(hierarchy.nodes["level"]))
     _, eval_s = _timed(
-        scale,
-        "evaluation_all_levels",
-        lambda: [
-            evaluate(dataset, plan, _YEAR, level=lv, computed=computed, hierarchy=hierarchy) for lv in levels
-        ],
+        scale, "evaluation_all_levels", lambda: [assessment.evaluate(plan, _YEAR, level=lv) for lv in levels]
     )
     _emit(
         scale=scale,
         figure="evaluate_total",
-        seconds=round(hierarchy_s + compute_s + eval_s, 3),
+        seconds=round(hierarchy_s + coverage_s + compute_s + eval_s, 3),
         peak_mb=_peak_mb(),
     )
     _emit(
@@ -111,7 +107,7 @@ def bench_scale(scale: str, folder: Path, *, naive: bool) -> None:
     if naive:
         from geo.bench.naive import naive_indicators
 
-        fast_table, fast_s = _timed(scale, "fast_path_same_indicators", lambda: compute_indicators(dataset))
+        fast_table, fast_s = _timed(scale, "fast_path_same_indicators", lambda: Assessment(dataset).computed)
         naive_table, naive_s = _timed(scale, "naive_geopandas", lambda: naive_indicators(dataset))
         _emit(scale=scale, figure="agreement", **_agreement(fast_table, naive_table))
         _emit(scale=scale, figure="speedup_vs_naive", ratio=round(naive_s / fast_s, 1))

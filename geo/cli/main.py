@@ -38,9 +38,8 @@ def _cmd_plans(args: argparse.Namespace) -> int:
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     """Evaluate a dataset against a plan and print or write the status table."""
-    from geo.compute.hierarchy import build_hierarchy
     from geo.io.dataset import read_dataset
-    from geo.plans.evaluate import evaluate
+    from geo.plans.assessment import Assessment
     from geo.plans.evaluate_io import write_evaluation
 
     check_folder(args.dataset)
@@ -51,9 +50,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     errors = errors_in(dataset.problems)
     if errors:
         print("\n".join(p.text(args.lang) for p in errors), file=sys.stderr)
-    hierarchy = build_hierarchy(dataset)
-    _check_level(hierarchy, args.level)
-    table = evaluate(dataset, plan, args.year, level=args.level, hierarchy=hierarchy)
+    assessment = Assessment(dataset)
+    _check_level(assessment.hierarchy, args.level)
+    table = assessment.evaluate(plan, args.year, level=args.level)
     if args.out:
         print(write_evaluation(table, dataset, Path(args.out), level=args.level))
     else:
@@ -124,11 +123,9 @@ def _zones(store: str | None, dataset_folder: str):
 
 def _cmd_export_map(args: argparse.Namespace) -> int:
     """Write a print-ready map (or, with --atlas, the commune atlas PDF)."""
-    from geo.compute.hierarchy import build_hierarchy
-    from geo.compute.indicators import compute_indicators
     from geo.export import export_atlas, export_map
     from geo.io.dataset import read_dataset
-    from geo.plans.evaluate import evaluate
+    from geo.plans.assessment import Assessment
 
     check_folder(args.dataset)
     check_suffix(args.out, (".pdf",) if args.atlas else (".png", ".pdf", ".svg"), "bản đồ", "the map")
@@ -139,8 +136,8 @@ def _cmd_export_map(args: argparse.Namespace) -> int:
         )
     plan = _plan(args.plan)
     _check_year(plan, args.year)
-    dataset = read_dataset(args.dataset)
-    computed, hierarchy = compute_indicators(dataset), build_hierarchy(dataset)
+    assessment = Assessment(read_dataset(args.dataset))
+    hierarchy = assessment.hierarchy
     if args.unit is not None and args.unit not in set(hierarchy.nodes["uid"].astype(str)):
         raise UsageError(
             f"Không có đơn vị mã '{args.unit}' trong bộ dữ liệu (mã xã: cột uid).",
@@ -149,20 +146,20 @@ def _cmd_export_map(args: argparse.Namespace) -> int:
     _check_level(hierarchy, "village" if args.unit or args.atlas else args.level)
 
     def at(level: str):
-        return evaluate(dataset, plan, args.year, level=level, computed=computed, hierarchy=hierarchy)
+        return assessment.evaluate(plan, args.year, level=level)
 
     zones = _zones(args.zones, args.dataset)
     layers = tuple(args.layers.split(",")) if args.layers else ("bts", "weak_zones")
     if args.atlas:
         evaluations = {"commune": at("commune"), "village": at("village")}
         out = export_atlas(
-            dataset, evaluations, plan=plan, year=args.year, out=Path(args.out), indicator=args.indicator,
+            assessment, evaluations, plan=plan, year=args.year, out=Path(args.out), indicator=args.indicator,
             weak_zones=zones, layers=layers,
         )  # fmt: skip
     else:
         level = "village" if args.unit else args.level
         out = export_map(
-            dataset, at(level), plan=plan, year=args.year, indicator=args.indicator, out=Path(args.out),
+            assessment, at(level), plan=plan, year=args.year, indicator=args.indicator, out=Path(args.out),
             unit=args.unit, paper=args.paper, orientation=args.orientation, dpi=args.dpi, layers=layers,
             weak_zones=zones, lang=args.lang,
         )  # fmt: skip
@@ -174,12 +171,13 @@ def _cmd_export_annex(args: argparse.Namespace) -> int:
     """Write the annex table (XLSX, or DOCX for the territory) in the plans' layout."""
     from geo.export import export_annex
     from geo.io.dataset import read_dataset
+    from geo.plans.assessment import Assessment
 
     check_folder(args.dataset)
     check_suffix(args.out, (".xlsx", ".docx"), "phụ lục", "the annex")
     plan = _plan(args.plan)
     _check_year(plan, args.year)
-    print(export_annex(read_dataset(args.dataset), plan, out=Path(args.out), year=args.year))
+    print(export_annex(Assessment(read_dataset(args.dataset)), plan, out=Path(args.out), year=args.year))
     return 0
 
 

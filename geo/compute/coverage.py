@@ -30,7 +30,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from geo.compute.hierarchy import Hierarchy, build_hierarchy, point_xy
+from geo.compute.hierarchy import Hierarchy, point_xy
 from geo.compute.pathloss import pathloss_radius_m
 from geo.model import Dataset
 from geo.settings import OPERATORS, STORAGE_CRS, CoverageSettings, Settings
@@ -173,11 +173,11 @@ def unit_settings(nodes: pd.DataFrame, coverage: CoverageSettings) -> np.ndarray
     return setting
 
 
-def prepare_sites(dataset: Dataset, *, hierarchy: Hierarchy | None = None, site_nodes=None) -> SiteModel:
+def prepare_sites(dataset: Dataset, hierarchy: Hierarchy) -> SiteModel:
     """Return the :class:`SiteModel` of ``dataset``'s ``bts_sites`` (empty when there are none).
 
-    ``hierarchy`` and ``site_nodes`` (the node each site stands in) may be passed when the
-    caller already has them. Sites without a location keep NaN coordinates and serve nothing.
+    ``hierarchy`` (:func:`geo.compute.hierarchy.build_hierarchy` of ``dataset``) places each site in
+    its unit, which decides its setting. Sites without a location keep NaN coordinates and serve nothing.
     ``radius_m`` > 0 overrides every technology of its row; ``band_mhz`` below 3000 MHz
     applies to 4G, from 3000 MHz to 5G (path-loss model only); ``height_m`` is the antenna
     height for the path-loss model.
@@ -188,14 +188,8 @@ def prepare_sites(dataset: Dataset, *, hierarchy: Hierarchy | None = None, site_
         gdf = gpd.GeoDataFrame({"operators": [], "technologies": []}, geometry=[], crs=STORAGE_CRS)
     lon, lat = point_xy(gdf.geometry)
     x, y = to_metric(lon, lat, settings.metric_crs)
-    if site_nodes is None:
-        hierarchy = hierarchy or build_hierarchy(dataset)
-        site_nodes = hierarchy.locate(lon, lat)
-    setting = (
-        unit_settings(hierarchy.nodes, settings.coverage)[site_nodes]
-        if hierarchy is not None
-        else np.full(len(gdf), "rural", dtype=object)
-    )
+    site_nodes = hierarchy.locate(lon, lat)
+    setting = unit_settings(hierarchy.nodes, settings.coverage)[site_nodes]
     override = _column(gdf, "radius_m")
     band = _column(gdf, "band_mhz")
     height = _column(gdf, "height_m")
@@ -351,15 +345,16 @@ def site_shapes(sites: SiteModel, tech: str | tuple[str, ...]) -> gpd.GeoDataFra
 
 
 def coverage_areas(
-    dataset: Dataset, tech: str | tuple[str, ...], *, per_operator: bool = True
+    sites: SiteModel, tech: str | tuple[str, ...], *, per_operator: bool = True
 ) -> gpd.GeoDataFrame:
-    """Return the area served with ``tech``, unioned, in EPSG:4326, for maps and exports.
+    """Return the area ``sites`` (:func:`prepare_sites`) serve with ``tech``, unioned, in EPSG:4326, for maps
+    and exports.
 
     One row per operator with at least one site (``per_operator=True``), else one row
     ``operator="any"``. Columns: ``operator``, ``technology`` (e.g. ``"4G"`` or ``"4G+5G"``),
     ``n_sites``, ``area_km2`` (measured in the metric CRS) and geometry.
     """
-    shapes = site_shapes(prepare_sites(dataset), tech)
+    shapes = site_shapes(sites, tech)
     label = tech if isinstance(tech, str) else "+".join(tech)
     groups = [(name, (shapes["bits"].to_numpy() >> i) & 1 == 1) for i, name in enumerate(OPERATORS)]
     if not per_operator:

@@ -31,13 +31,12 @@ import logging
 import numpy as np
 import pandas as pd
 
-from geo.compute.coverage import BROADBAND, SiteModel, coverage_bits, discs, prepare_sites, to_metric
+from geo.compute.coverage import BROADBAND, SiteModel, coverage_bits, discs, to_metric
 from geo.compute.hierarchy import (
     Hierarchy,
     aggregate_counts,
     aggregate_items,
     aggregate_medians,
-    build_hierarchy,
     flag_values,
     point_xy,
 )
@@ -88,13 +87,12 @@ _NETWORKS = {"mobile_speed": ("mobile", "di động", "di dong"), "fixed_speed":
 
 
 def village_coverage(
-    dataset: Dataset,
-    *,
-    hierarchy: Hierarchy | None = None,
-    sites: SiteModel | None = None,
-    max_samples: int = MAX_SAMPLES,
+    dataset: Dataset, hierarchy: Hierarchy, sites: SiteModel, *, max_samples: int = MAX_SAMPLES
 ) -> pd.DataFrame:
     """Return mobile coverage per unit of the deepest unit layer (villages when present).
+
+    ``hierarchy`` and ``sites`` are ``dataset``'s (:func:`geo.compute.hierarchy.build_hierarchy`,
+    :func:`geo.compute.coverage.prepare_sites`; :class:`geo.plans.assessment.Assessment` holds both).
 
     Columns: ``uid``, ``name``, ``parent_uid``, ``node`` (hierarchy node), ``basis``
     (``"settlements"`` when the unit holds settlement points, else ``"area"``),
@@ -110,11 +108,9 @@ def village_coverage(
     unit's own figure, else the sum of its settlements'; covered counts are that figure ×
     the share. Units without samples have NaN shares; unknown figures stay NaN.
     """
-    hierarchy = hierarchy or build_hierarchy(dataset)
     base = hierarchy.base_layer
     if base is None:
         return pd.DataFrame(columns=["uid", "name", "parent_uid", "node", "share_4g", "share_5g", "covered"])
-    sites = sites or prepare_sites(dataset, hierarchy=hierarchy)
     nodes = hierarchy.layer_nodes(base)
     units = hierarchy.nodes.loc[nodes]
     n = len(nodes)
@@ -229,8 +225,15 @@ def _weights(values: np.ndarray, unit: np.ndarray, n: int) -> np.ndarray:
     return np.where(np.isfinite(weight) & (total[unit] > 0), weight, 1.0)
 
 
-def compute_indicators(dataset: Dataset, *, max_samples: int = MAX_SAMPLES) -> pd.DataFrame:
+def compute_indicators(
+    dataset: Dataset, hierarchy: Hierarchy, sites: SiteModel, coverage: pd.DataFrame
+) -> pd.DataFrame:
     """Return every spatial indicator for every unit of every level and for the territory.
+
+    ``hierarchy``, ``sites`` and ``coverage`` are ``dataset``'s:
+    :func:`geo.compute.hierarchy.build_hierarchy`, :func:`geo.compute.coverage.prepare_sites` and
+    :func:`village_coverage` (each built once by :class:`geo.plans.assessment.Assessment`, which is how
+    callers get this table).
 
     One row per unit × indicator (:data:`COLUMNS`), units top-down (territory first),
     indicators in :data:`SPATIAL_INDICATORS` order: ``level`` (territory, province, district,
@@ -244,14 +247,10 @@ def compute_indicators(dataset: Dataset, *, max_samples: int = MAX_SAMPLES) -> p
     sharing need ``bts_sites``; village indicators need ``villages``; FTTH an ``ftth``
     column; Wi-Fi both ``public_places`` and ``wifi_points``; speeds ``speed_tests``.
     """
-    hierarchy = build_hierarchy(dataset)
     found: dict[str, dict] = {}
     site_layer = dataset.layer("bts_sites")
     if site_layer is not None:
-        nodes = hierarchy.locate(*point_xy(site_layer.geometry))
-        sites = prepare_sites(dataset, hierarchy=hierarchy, site_nodes=nodes)
         if hierarchy.base_layer is not None:
-            coverage = village_coverage(dataset, hierarchy=hierarchy, sites=sites, max_samples=max_samples)
             found |= _coverage_counts(coverage, villages=hierarchy.base_layer == "villages")
         found |= _sharing_counts(site_layer, sites, dataset.settings.indicators.site_merge_distance_m)
     villages = dataset.layer("villages")

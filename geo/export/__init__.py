@@ -23,13 +23,14 @@ from geo.export.annex import annex_tables, annex_years, default_year, evaluate_y
 from geo.export.atlas import export_atlas
 from geo.export.map import export_map
 from geo.model import Dataset
+from geo.plans.assessment import Assessment
 from geo.plans.targets import Plan
 
 __all__ = ["export_map", "export_atlas", "export_annex", "evaluate_years"]
 
 
 def export_annex(
-    dataset: Dataset,
+    dataset: Dataset | Assessment,
     plan: Plan,
     *,
     out: Path,
@@ -37,7 +38,8 @@ def export_annex(
     year: int | None = None,
     made_on: date | None = None,
 ) -> Path:
-    """Write the annex of ``plan`` for ``dataset`` to ``out`` and return ``out``.
+    """Write the annex of ``plan`` for ``dataset`` (a dataset or its
+    :class:`~geo.plans.assessment.Assessment`) to ``out`` and return ``out``.
 
     ``.xlsx``: one sheet for the territory ("Toàn địa bàn") then one per commune, A4 landscape,
     fit to width, header rows repeated on every page, summary formulas (COUNTIF) under each
@@ -54,10 +56,12 @@ def export_annex(
             f"Định dạng '{out.suffix}' không hỗ trợ cho phụ lục {out.name}: dùng .xlsx hoặc .docx.",
             f"Format '{out.suffix}' not supported for the annex {out.name}: use .xlsx or .docx.",
         )
+    assessment = Assessment.of(dataset)
+    dataset = assessment.dataset
     made_on = made_on or date.today()
     year = year or default_year(plan, made_on)
     if evaluations is None:
-        evaluations = evaluate_years(dataset, plan, tuple(sorted({*annex_years(plan)[1], year})))
+        evaluations = evaluate_years(assessment, plan, tuple(sorted({*annex_years(plan)[1], year})))
     tables = annex_tables(dataset, plan, evaluations, year=year)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".docx":

@@ -22,7 +22,8 @@ from geo.compute.catalogue import GROUPS, INDICATORS
 from geo.errors import GeoError
 from geo.export.text import localise
 from geo.model import TERRITORY, Dataset
-from geo.plans.evaluate import evaluate, target_text
+from geo.plans.assessment import Assessment
+from geo.plans.evaluate import target_text
 from geo.plans.targets import Plan, Target
 
 __all__ = [
@@ -83,8 +84,7 @@ def annex_years(plan: Plan) -> tuple[int | None, tuple[int, ...]]:
     """Return the plan's baseline year (the latest year with baselines, None without any) and its
     target years, ascending."""
     baselines = [t.year for t in plan.targets if t.kind == "baseline"]
-    years = sorted({t.year for t in plan.targets if t.kind == "target"})
-    return (max(baselines) if baselines else None), tuple(years)
+    return (max(baselines) if baselines else None), tuple(plan.target_years())
 
 
 def default_year(plan: Plan, made_on: date) -> int:
@@ -99,22 +99,16 @@ def default_year(plan: Plan, made_on: date) -> int:
     return past[-1] if past else years[0]
 
 
-def evaluate_years(dataset: Dataset, plan: Plan, years: tuple[int, ...]) -> dict[int, pd.DataFrame]:
-    """Return :func:`geo.plans.evaluate.evaluate` for each year at territory and commune level, concatenated
-    per year (the computed indicators and hierarchy are built once)."""
-    from geo.compute.hierarchy import build_hierarchy
-    from geo.compute.indicators import compute_indicators
-
-    hierarchy, computed = build_hierarchy(dataset), compute_indicators(dataset)
-    levels = [TERRITORY] + (["commune"] if "communes" in dataset.layers else [])
+def evaluate_years(
+    dataset: Dataset | Assessment, plan: Plan, years: tuple[int, ...]
+) -> dict[int, pd.DataFrame]:
+    """Return :meth:`Assessment.evaluate` for each year at territory and commune level, concatenated per
+    year (``dataset`` is the dataset or its :class:`~geo.plans.assessment.Assessment`, whose indicators and
+    hierarchy are then reused)."""
+    assessment = Assessment.of(dataset)
+    levels = [TERRITORY] + (["commune"] if "communes" in assessment.dataset.layers else [])
     return {
-        year: pd.concat(
-            [
-                evaluate(dataset, plan, year, level=lv, computed=computed, hierarchy=hierarchy)
-                for lv in levels
-            ],
-            ignore_index=True,
-        )
+        year: pd.concat([assessment.evaluate(plan, year, level=lv) for lv in levels], ignore_index=True)
         for year in years
     }
 

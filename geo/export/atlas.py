@@ -30,6 +30,7 @@ from geo.export.fonts import PRINT_RC, print_font
 from geo.export.map import DEFAULT_LAYERS, legend_title, map_figure, paper_inches
 from geo.export.text import date_text, localise, source_line, value_text
 from geo.model import Dataset
+from geo.plans.assessment import Assessment
 from geo.plans.targets import Plan
 from layers.style import STATUS_COLOURS, STATUS_TEXT_COLOURS, status_label
 
@@ -134,7 +135,7 @@ def draw_table(
 
 
 def _commune_page(
-    size, dataset, evaluations, commune: pd.Series, indicator, year, layers, weak_zones, footer
+    size, assessment, evaluations, commune: pd.Series, indicator, year, layers, weak_zones, footer
 ):
     """One commune: its villages' map (at least 35 % of the page) over the table of its indicators."""
     fig = _page(size)
@@ -159,9 +160,9 @@ def _commune_page(
         if villages is not None and villages["parent_uid"].isin([uid]).any()
         else evaluations["commune"]
     )
-    units = status_units(dataset, source, indicator=indicator, unit=uid)
+    units = status_units(assessment, source, indicator=indicator, unit=uid)
     ax = fig.add_axes((0.06, map_bottom, 0.88, 0.905 - map_bottom))
-    key = draw_map(ax, dataset, units, layers=layers, weak_zones=weak_zones, fontsize=6)
+    key = draw_map(ax, assessment, units, layers=layers, weak_zones=weak_zones, fontsize=6)
     fig.legend(
         handles=legend_handles(key), loc="upper left", bbox_to_anchor=(0.06, map_bottom - 0.004), ncol=3,
         frameon=False, fontsize=6.5, title=legend_title(units, indicator, year, "vi").replace("\n", " – "),
@@ -209,7 +210,7 @@ def _zones_page(size, weak_zones: gpd.GeoDataFrame | None, dataset: Dataset, foo
 
 
 def export_atlas(
-    dataset: Dataset,
+    dataset: Dataset | Assessment,
     evaluations: Mapping[str, pd.DataFrame],
     *,
     plan: Plan,
@@ -236,6 +237,8 @@ def export_atlas(
             "Tập bản đồ cần bảng đánh giá cấp xã (evaluations['commune']).",
             "The atlas needs the commune-level evaluation (evaluations['commune']).",
         )
+    assessment = Assessment.of(dataset)
+    dataset = assessment.dataset
     print_font()
     made_on = made_on or date.today()
     communes_ev = evaluations["commune"]
@@ -259,7 +262,7 @@ def export_atlas(
         pdf.savefig(_cover(size, dataset, plan, year, indicator, contents, made_on))
         page += 1
         overview = map_figure(
-            dataset, communes_ev, plan=plan, year=year, indicator=indicator, orientation="portrait",
+            assessment, communes_ev, plan=plan, year=year, indicator=indicator, orientation="portrait",
             layers=layers, weak_zones=weak_zones, made_on=made_on,
         )  # fmt: skip
         overview.text(0.95, 0.02, str(page), fontsize=8, ha="right", va="bottom")
@@ -268,7 +271,7 @@ def export_atlas(
             page += 1
             pdf.savefig(
                 _commune_page(
-                    size, dataset, evaluations, commune, indicator, year, layers, weak_zones, footer
+                    size, assessment, evaluations, commune, indicator, year, layers, weak_zones, footer
                 )
             )
         page += 1

@@ -24,12 +24,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Patch
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
-from geo.compute.coverage import coverage_areas, operator_bits
+from geo.compute.coverage import operator_bits
 from geo.errors import GeoError
 from geo.export.fonts import FONT_FAMILY
 from geo.export.text import number_text
 from geo.model import Dataset
-from geo.plans.evaluate import unit_geometries
+from geo.plans.assessment import Assessment
 from layers.style import (
     BOUNDARY,
     LAYER_STYLES,
@@ -72,10 +72,11 @@ class MapKey:
 
 
 def status_units(
-    dataset: Dataset, evaluation: pd.DataFrame, *, indicator: str, unit: str | None = None
+    dataset: Dataset | Assessment, evaluation: pd.DataFrame, *, indicator: str, unit: str | None = None
 ) -> gpd.GeoDataFrame:
     """Return the units to draw with their status for ``indicator``, in EPSG:4326.
 
+    ``dataset`` is the dataset or, to reuse its unit polygons, its :class:`Assessment`.
     ``evaluation`` follows :func:`geo.plans.evaluate.evaluate`'s columns. Without ``unit``, the units
     of the evaluation's finest level are drawn; with ``unit`` (a uid), its children in the
     evaluation (the villages of a commune), else the unit itself. Units of the layer that the
@@ -100,7 +101,7 @@ def status_units(
             )
     level = next(lv for lv in _FINEST_FIRST if lv in set(rows["level"]))
     rows = rows[rows["level"] == level]
-    geoms = unit_geometries(dataset, level)
+    geoms = Assessment.of(dataset).geometries(level)
     if unit is not None:
         geoms = geoms[geoms["parent_uid"].isin([unit])] if len(children) else geoms[geoms["uid"].isin([unit])]
     lost = ~rows["uid"].isin(geoms["uid"])
@@ -188,9 +189,15 @@ def _scatter(ax: Axes, geoms: gpd.GeoSeries, key: str) -> None:
 
 
 def _draw_overlays(
-    ax: Axes, dataset: Dataset, layers: tuple[str, ...], area, crs: str, weak_zones: gpd.GeoDataFrame | None
+    ax: Axes,
+    assessment: Assessment,
+    layers: tuple[str, ...],
+    area,
+    crs: str,
+    weak_zones: gpd.GeoDataFrame | None,
 ) -> list[str]:
     """Draw the requested overlays clipped to ``area`` (metric); return the keys that had features."""
+    dataset = assessment.dataset
     unknown = set(layers) - set(OVERLAYS)
     if unknown:
         raise GeoError(
@@ -199,7 +206,7 @@ def _draw_overlays(
         )
     drawn: list[str] = []
     if "coverage_4g" in layers and dataset.layer("bts_sites") is not None:
-        cov = _inside(coverage_areas(dataset, "4G", per_operator=False), area, crs)
+        cov = _inside(assessment.coverage("4G", per_operator=False), area, crs)
         if cov is not None:
             style = LAYER_STYLES["coverage_4g"]
             gpd.GeoSeries(shapely.intersection(cov.geometry.to_numpy(), area), crs=crs).plot(
@@ -364,7 +371,7 @@ def _fit_extent(ax: Axes, bounds: tuple[float, float, float, float], margin: flo
 
 def draw_map(
     ax: Axes,
-    dataset: Dataset,
+    dataset: Dataset | Assessment,
     units: gpd.GeoDataFrame,
     *,
     layers: tuple[str, ...] = (),
@@ -376,15 +383,18 @@ def draw_map(
     """Draw ``units`` (from :func:`status_units`) filled by status, the overlays in ``layers``
     (names of :data:`OVERLAYS`), ``outline`` (EPSG:4326, e.g. the commune around its villages) as a
     thick line, unit labels that do not collide, a scale bar and a north arrow, all in the
-    dataset's metric CRS. Returns the :class:`MapKey` for the legend.
+    dataset's metric CRS. ``dataset`` is the dataset or, to reuse its coverage areas, its
+    :class:`Assessment`. Returns the :class:`MapKey` for the legend.
     """
+    assessment = Assessment.of(dataset)
+    dataset = assessment.dataset
     crs = dataset.settings.metric_crs
     gdf = units.to_crs(crs)
     linewidth = 0.35 if len(gdf) > 300 else 0.6
     counts = _draw_status(ax, gdf, linewidth)
     area = shapely.union_all(gdf.geometry.to_numpy())
     shapely.prepare(area)
-    overlays = _draw_overlays(ax, dataset, tuple(layers), area, crs, weak_zones)
+    overlays = _draw_overlays(ax, assessment, tuple(layers), area, crs, weak_zones)
     if outline is not None:
         outline.to_crs(crs).boundary.plot(ax=ax, color=BOUNDARY["color"], linewidth=1.6, zorder=3)
     _fit_extent(ax, area.bounds)

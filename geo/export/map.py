@@ -26,7 +26,7 @@ from geo.export.draw import MapKey, draw_map, legend_handles, status_units
 from geo.export.fonts import PRINT_RC, print_font
 from geo.export.text import localise, number_text, source_line
 from geo.model import TERRITORY, Dataset
-from geo.plans.evaluate import unit_geometries
+from geo.plans.assessment import Assessment
 from geo.plans.targets import Plan
 from layers.style import BOUNDARY, STATUS_COLOURS
 
@@ -98,13 +98,13 @@ def legend_title(units: gpd.GeoDataFrame, indicator: str, year: int, lang: str) 
     return f"Status in {year}\nTarget: {target}"
 
 
-def _inset(fig: Figure, box: tuple[float, ...], dataset: Dataset, focus: gpd.GeoDataFrame | None,
+def _inset(fig: Figure, box: tuple[float, ...], assessment: Assessment, focus: gpd.GeoDataFrame | None,
            units: gpd.GeoDataFrame, lang: str) -> None:  # fmt: skip
     """Unit maps: ``focus`` (red) inside the territory outline. Territory maps: its lon/lat extent."""
     ax = fig.add_axes(box)
     if focus is not None:
-        crs = dataset.settings.metric_crs
-        whole = unit_geometries(dataset, TERRITORY)
+        crs = assessment.settings.metric_crs
+        whole = assessment.geometries(TERRITORY)
         whole.to_crs(crs).plot(ax=ax, facecolor="#F2F2F2", edgecolor=BOUNDARY["color"], linewidth=0.6)
         focus.to_crs(crs).plot(ax=ax, facecolor=STATUS_COLOURS["missed"], edgecolor="#000000", linewidth=0.6)
         ax.set_title("Vị trí trong địa bàn" if lang == "vi" else "Location in the territory", fontsize=7)
@@ -142,7 +142,7 @@ def _find_unit(dataset: Dataset, unit: str) -> gpd.GeoDataFrame | None:
 
 
 def map_figure(
-    dataset: Dataset,
+    dataset: Dataset | Assessment,
     evaluation: pd.DataFrame,
     *,
     plan: Plan,
@@ -157,16 +157,18 @@ def map_figure(
     made_on: date | None = None,
 ) -> Figure:
     """Return the map sheet as a matplotlib ``Figure`` (not attached to pyplot); see :func:`export_map`."""
+    assessment = Assessment.of(dataset)
+    dataset = assessment.dataset
     print_font()
     made_on = made_on or date.today()
     width, height = paper_inches(paper, orientation)
     layout = _LAYOUT[orientation]
-    units = status_units(dataset, evaluation, indicator=indicator, unit=unit)
+    units = status_units(assessment, evaluation, indicator=indicator, unit=unit)
     focus = _find_unit(dataset, unit) if unit is not None else None
     outline = focus if focus is not None and units["uid"].ne(unit).all() else None
     fig = Figure(figsize=(width, height))
     ax = fig.add_axes(layout["map"])
-    key = draw_map(ax, dataset, units, layers=layers, weak_zones=weak_zones, outline=outline, lang=lang)
+    key = draw_map(ax, assessment, units, layers=layers, weak_zones=weak_zones, outline=outline, lang=lang)
     chars = int(width * 72 * 0.92 / (0.64 * 13))  # DejaVu Sans Bold: about 0.64 em per character
     label = INDICATORS[indicator].label(lang)
     title = textwrap.fill(f"{label} – {_place_name(dataset, focus)}", chars)
@@ -177,7 +179,7 @@ def map_figure(
     fig.text(0.5, 0.97 - line * (title.count("\n") + 1), subtitle,
              ha="center", va="top", fontsize=9, color="#333333")  # fmt: skip
     _legend(fig, layout["legend"], key, legend_title(units, indicator, year, lang), lang)
-    _inset(fig, layout["inset"], dataset, focus, units, lang)
+    _inset(fig, layout["inset"], assessment, focus, units, lang)
     left = layout["map"][0]
     fig.text(
         left, 0.018, source_line(dataset.name, plan, made_on, lang=lang), ha="left", va="bottom", fontsize=7
@@ -217,7 +219,7 @@ def save_figure(
 
 
 def export_map(
-    dataset: Dataset,
+    dataset: Dataset | Assessment,
     evaluation: pd.DataFrame,
     *,
     plan: Plan,
@@ -235,9 +237,10 @@ def export_map(
 ) -> Path:
     """Write a print-ready map of ``indicator``'s status to ``out`` (.png, .pdf or .svg) and return ``out``.
 
-    ``evaluation`` is :func:`geo.plans.evaluate.evaluate`'s table for ``plan`` and ``year`` (not
-    recomputed); the map shows its finest level, or with ``unit`` (a commune uid) that unit's
-    villages (pass a village-level evaluation). ``paper`` "A4"/"A3", ``orientation``
+    ``dataset`` is the dataset or its :class:`~geo.plans.assessment.Assessment` (whose unit polygons and
+    coverage areas are then reused). ``evaluation`` is :func:`geo.plans.evaluate.evaluate`'s table for
+    ``plan`` and ``year`` (not recomputed); the map shows its finest level, or with ``unit`` (a commune
+    uid) that unit's villages (pass a village-level evaluation). ``paper`` "A4"/"A3", ``orientation``
     "landscape"/"portrait"; ``dpi`` sets the PNG's pixels (A4 landscape at 300 dpi: 3508 × 2480).
     ``layers``: overlays among :data:`geo.export.draw.OVERLAYS` ("coverage_4g", "ftth", "wifi",
     "bts", "weak_zones" — the last from ``weak_zones``, a GeoDataFrame of the zone store).

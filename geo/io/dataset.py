@@ -65,7 +65,12 @@ def read_dataset(folder: str | Path = DEMO_DIR) -> Dataset:
     cannot be read at all.
     """
     manifest = read_manifest(folder)
-    dataset = Dataset(name=manifest.name, folder=str(manifest.folder), catalogue=manifest.catalogue)
+    dataset = Dataset(
+        name=manifest.name,
+        folder=str(manifest.folder),
+        catalogue=manifest.catalogue,
+        province=manifest.province,
+    )
     try:
         dataset.settings = merged(manifest.settings)
     except (KeyError, TypeError) as exc:

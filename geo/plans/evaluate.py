@@ -19,8 +19,7 @@ import numpy as np
 import pandas as pd
 
 from geo.compute.catalogue import INDICATORS
-from geo.compute.hierarchy import Hierarchy, build_hierarchy
-from geo.compute.indicators import compute_indicators
+from geo.compute.hierarchy import Hierarchy
 from geo.model import LEVEL_OF_LAYER, TERRITORY, Dataset
 from geo.plans.targets import Plan, Target, judge_many, target_for
 
@@ -208,14 +207,15 @@ def evaluate(
     year: int,
     *,
     level: str = "commune",
-    computed: pd.DataFrame | None = None,
-    hierarchy: Hierarchy | None = None,
+    computed: pd.DataFrame,
+    hierarchy: Hierarchy,
 ) -> pd.DataFrame:
     """Return the status table (:data:`COLUMNS`) of ``plan``'s targets for ``year`` at ``level``.
 
-    ``level`` is one of :data:`LEVELS` ("territory" = the whole dataset). Pass ``computed``
-    (from :func:`geo.compute.indicators.compute_indicators`) and ``hierarchy`` to reuse them across
-    plans, years and levels. At village level, indicators only reported in tables (tabular)
+    ``level`` is one of :data:`LEVELS` ("territory" = the whole dataset). ``computed``
+    (:func:`geo.compute.indicators.compute_indicators`) and ``hierarchy`` are ``dataset``'s; callers
+    get them, and this table, from :meth:`geo.plans.assessment.Assessment.evaluate`. At village level,
+    indicators only reported in tables (tabular)
     appear only when some village has a reported value. Years between stated targets use the
     latest stated target before them; baselines are never targets; indicators with no target
     that year are left out. Units missing data get status "no data", and so do targets stated
@@ -224,8 +224,6 @@ def evaluate(
     "insufficient samples" (unless a reported value exists).
     Raises ``ValueError`` naming the levels present when ``level`` is not in the dataset.
     """
-    hierarchy = hierarchy or build_hierarchy(dataset)
-    computed = compute_indicators(dataset) if computed is None else computed
     units = _unit_rows(hierarchy, level)
     targets = {ind: target_for(plan, ind, year) for ind in dict.fromkeys(t.indicator for t in plan.targets)}
     targets = {ind: t for ind, t in targets.items() if t is not None}

@@ -158,6 +158,10 @@ class Plan:
     targets: tuple[Target, ...] = ()
     path: str = ""
 
+    def target_years(self) -> list[int]:
+        """Return the years the plan sets targets for (baselines excluded), ascending."""
+        return sorted({target.year for target in self.targets if target.kind == "target"})
+
     def to_dict(self) -> dict[str, Any]:
         """Return the plan as plain data (what ``python -m geo plans --json`` prints for it)."""
         territory = {k: v for k, v in vars(self.territory).items() if v}

@@ -137,6 +137,10 @@ class GpkgZoneStore(ZoneStore):
             if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'weak_zone_dismissed'").fetchone():
                 self._install(conn)  # an existing GeoPackage (e.g. the dataset's) gains the zone tables
 
+    def stamp(self) -> tuple[int, int]:
+        """Return the file's (modification time in ns, size): it changes with every save."""
+        return file_stamp(self.path)
+
     def _broken(self, vi: str, en: str) -> ZoneStoreError:
         return ZoneStoreError(
             f"{self.label}: kho vùng lõm sóng bị hỏng, không đọc được ({vi}). Không ghi gì vào tệp này; "
@@ -248,3 +252,9 @@ class GpkgZoneStore(ZoneStore):
 
     def _decode(self, value: Any) -> shapely.Geometry:
         return _from_gpkg_blob(value)
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """Return a GeoPackage file's (modification time in ns, size): :meth:`GpkgZoneStore.stamp`."""
+    info = Path(path).stat()
+    return (info.st_mtime_ns, info.st_size)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.errors import DataError, errors_in
+from geo.errors import DataError, GeoError, errors_in
 from geo.settings import ZONES_FILE_NAME, ZONES_STORE_ENV
 from geo.zones.record import EDITABLE_FIELDS, ZONE_FIELDS, Zone, check_transition, validate_zones, zones_frame
 
@@ -39,6 +39,7 @@ __all__ = [
     "GpkgZoneStore",
     "dataset_store",
     "open_store",
+    "store_stamp",
     "now_text",
 ]
 
@@ -179,6 +180,11 @@ class ZoneStore(abc.ABC):
             rows = [dict(row) for row in cur.fetchall()]
         df = pd.DataFrame(rows, columns=HISTORY_COLUMNS).astype(object)
         return df.where(df.notna(), None)
+
+    def stamp(self) -> tuple[int, int]:
+        """Return a stamp that changes with every save, to key caches by: :meth:`version` here, a
+        GeoPackage's (modification time in ns, size) (:meth:`geo.zones.gpkg.GpkgZoneStore.stamp`)."""
+        return self.version()
 
     def version(self) -> tuple[int, int]:
         """Return a stamp that changes with every write: (history rows, dismissed suggestions).
@@ -366,6 +372,22 @@ def dataset_store(folder: str | Path) -> str:
     else the GeoPackage :data:`geo.settings.ZONES_FILE_NAME` in the dataset's folder."""
     shared = os.environ.get(ZONES_STORE_ENV, "").strip()
     return shared or str(Path(folder) / ZONES_FILE_NAME)
+
+
+def store_stamp(store: str) -> tuple[int, int]:
+    """Return :meth:`ZoneStore.stamp` of the store at ``store`` without creating it: (0, 0) when it is a
+    GeoPackage that does not exist (read from the file, without opening it), (-1, -1) when a shared store
+    cannot be reached."""
+    if not store.startswith(("postgresql://", "postgres://")):
+        from geo.zones.gpkg import file_stamp
+
+        return file_stamp(Path(store)) if Path(store).exists() else (0, 0)
+    try:
+        with open_store(store) as opened:
+            return opened.stamp()
+    except GeoError as exc:
+        log.warning("weak-signal zone store unreachable: %s", exc.en)
+        return (-1, -1)
 
 
 def open_store(store: str | Path) -> ZoneStore:

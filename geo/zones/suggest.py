@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.compute.coverage import BROADBAND, covered_by, prepare_sites, site_shapes, to_metric
+from geo.compute.coverage import BROADBAND, covered_by, site_shapes, to_metric
 from geo.model import Dataset
+from geo.plans.assessment import Assessment
 from geo.plans.targets import Plan, target_for
 from geo.settings import STORAGE_CRS
 from geo.zones.record import Zone, locate_units
@@ -146,7 +147,7 @@ def _target(plan: Plan | None, year: int | None, indicator: str) -> float:
 
 def zone_evidence(
     zone_geom: shapely.Geometry,
-    dataset: Dataset,
+    dataset: Dataset | Assessment,
     *,
     plan: Plan | None = None,
     year: int | None = None,
@@ -162,7 +163,10 @@ def zone_evidence(
     zone inside its modelled 4G/5G. ``proposed_status`` is "verified" when every operator named in
     ``operators`` (any operator when none is named) covers less than :data:`NO_COVERAGE_SHARE` of the zone,
     or when at least :data:`EVIDENCE_MIN_TESTS` tests have a median below the target; otherwise "reported".
+    ``dataset`` may be the dataset's :class:`~geo.plans.assessment.Assessment` (its sites are then reused).
     """
+    assessment = Assessment.of(dataset)
+    dataset = assessment.dataset
     crs = dataset.settings.metric_crs
     area = _metric_area(zone_geom, crs)
     target = _target(plan, year, "fixed_speed" if network == "fixed" else "mobile_speed")
@@ -182,7 +186,7 @@ def zone_evidence(
     sites = dataset.layer("bts_sites")
     if sites is not None and len(sites):
         covered = covered_by(
-            _samples(area, dataset.settings.coverage.grid_cell_m), prepare_sites(dataset), BROADBAND
+            _samples(area, dataset.settings.coverage.grid_cell_m), assessment.sites, BROADBAND
         )
         coverage = {str(c): float(covered[c].mean()) for c in covered.columns}
     named = [o for o in operators.split(";") if o] or ["any"]
@@ -280,7 +284,11 @@ def _speed_cells(dataset: Dataset, target: float, crs: str) -> gpd.GeoDataFrame:
 
 
 def suggest_zones(
-    dataset: Dataset, *, plan: Plan | None = None, year: int | None = None, exclude: Iterable[str] = ()
+    dataset: Dataset | Assessment,
+    *,
+    plan: Plan | None = None,
+    year: int | None = None,
+    exclude: Iterable[str] = (),
 ) -> gpd.GeoDataFrame:
     """Return suggested zones (EPSG:4326, :data:`SUGGESTION_COLUMNS`), leaving out ids in ``exclude``.
 
@@ -289,13 +297,16 @@ def suggest_zones(
     village without settlement points, when more than 1 − ``village_covered_share`` of it is uncovered
     (households = village households × uncovered share); "speed_tests": squares of mobile tests whose median
     is below :data:`FAR_BELOW_SHARE` × the plan's ``mobile_speed`` target (only with a plan). Coverage
-    suggestions need BTS sites (without any, none is made: everything would look uncovered).
+    suggestions need BTS sites (without any, none is made: everything would look uncovered). ``dataset``
+    may be the dataset's :class:`~geo.plans.assessment.Assessment` (its sites are then reused).
     """
+    assessment = Assessment.of(dataset)
+    dataset = assessment.dataset
     crs = dataset.settings.metric_crs
     frames = []
     sites_layer = dataset.layer("bts_sites")
     if sites_layer is not None and len(sites_layer):
-        sites = prepare_sites(dataset)
+        sites = assessment.sites
         frames += [
             _settlement_parts(dataset, sites, crs).assign(kind="settlements"),
             _village_parts(dataset, sites, crs).assign(kind="village_area"),

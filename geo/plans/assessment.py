@@ -1,0 +1,108 @@
+"""One dataset's assessment: every derived piece (hierarchy, sites, coverage, indicators, evaluations)
+built once, lazily, and shared by every consumer (CLI, page, exports, benchmark).
+
+The pieces depend on one another — the evaluation needs the indicators and the hierarchy, the
+indicators need the village coverage, the coverage needs the sites, the sites need the hierarchy —
+and each is a ``functools.cached_property`` (or a per-argument cache), so asking for any of them
+builds exactly what it needs, once. The compute functions underneath take their inputs explicitly
+(:func:`geo.compute.indicators.compute_indicators`, :func:`geo.plans.evaluate.evaluate`, ...) and never
+rebuild a missing one: this object is the only place that decides what is built from what.
+
+Settings are the dataset's own (``dataset.settings``, merged from its manifest), so the object takes
+only the dataset: a separate ``settings`` argument could disagree with the one the data were read with.
+The tables it returns are shared (the page serves them to every session): read them, never change them.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.compute.coverage import SiteModel, coverage_areas, prepare_sites
+from geo.compute.hierarchy import Hierarchy, build_hierarchy
+from geo.compute.indicators import compute_indicators, village_coverage
+from geo.model import Dataset
+from geo.plans.evaluate import evaluate, unit_geometries
+from geo.plans.targets import Plan
+
+__all__ = ["Assessment"]
+
+
+class Assessment:
+    """The assessment of one read dataset: ``Assessment(read_dataset(folder))``.
+
+    ``hierarchy``, ``sites``, ``village_coverage`` and ``computed`` (every spatial indicator) are
+    built on first use; :meth:`evaluate`, :meth:`geometries` and :meth:`coverage` keep one answer per
+    argument.
+    """
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self._evaluations: dict[tuple[str, int, str], tuple[Plan, pd.DataFrame]] = {}
+        self._geometries: dict[str, gpd.GeoDataFrame] = {}
+        self._coverage: dict[tuple[str | tuple[str, ...], bool], gpd.GeoDataFrame] = {}
+
+    @classmethod
+    def of(cls, source: Dataset | Assessment) -> Assessment:
+        """Return ``source`` when it is an assessment, else a new one of the dataset ``source``
+        (for the export functions, which accept either)."""
+        return source if isinstance(source, Assessment) else cls(source)
+
+    @property
+    def settings(self):
+        """The dataset's settings (:class:`geo.settings.Settings`)."""
+        return self.dataset.settings
+
+    @cached_property
+    def hierarchy(self) -> Hierarchy:
+        """The unit hierarchy (:func:`geo.compute.hierarchy.build_hierarchy`)."""
+        return build_hierarchy(self.dataset)
+
+    @cached_property
+    def sites(self) -> SiteModel:
+        """The BTS sites ready for coverage tests (:func:`geo.compute.coverage.prepare_sites`)."""
+        return prepare_sites(self.dataset, self.hierarchy)
+
+    @cached_property
+    def village_coverage(self) -> pd.DataFrame:
+        """Coverage per unit of the deepest unit layer (:func:`geo.compute.indicators.village_coverage`)."""
+        return village_coverage(self.dataset, self.hierarchy, self.sites)
+
+    @cached_property
+    def computed(self) -> pd.DataFrame:
+        """Every spatial indicator of every unit (:func:`geo.compute.indicators.compute_indicators`)."""
+        needs_coverage = self.dataset.layer("bts_sites") is not None and self.hierarchy.base_layer is not None
+        coverage = self.village_coverage if needs_coverage else pd.DataFrame()
+        return compute_indicators(self.dataset, self.hierarchy, self.sites, coverage)
+
+    def indicators(self, level: str | None = None) -> pd.DataFrame:
+        """The computed indicators (:attr:`computed`), only those of ``level`` when given."""
+        computed = self.computed
+        return computed if level is None else computed[computed["level"] == level]
+
+    def evaluate(self, plan: Plan, year: int, level: str = "commune") -> pd.DataFrame:
+        """The status table of ``plan`` for ``year`` at ``level`` (:func:`geo.plans.evaluate.evaluate`), once
+        per plan, year and level."""
+        key = (plan.id, int(year), level)
+        kept = self._evaluations.get(key)
+        if kept is None or not (kept[0] is plan or kept[0] == plan):
+            table = evaluate(
+                self.dataset, plan, year, level=level, computed=self.computed, hierarchy=self.hierarchy
+            )
+            kept = self._evaluations[key] = (plan, table)
+        return kept[1]
+
+    def geometries(self, level: str) -> gpd.GeoDataFrame:
+        """The unit polygons at ``level`` (:func:`geo.plans.evaluate.unit_geometries`)."""
+        if level not in self._geometries:
+            self._geometries[level] = unit_geometries(self.dataset, level)
+        return self._geometries[level]
+
+    def coverage(self, tech: str | tuple[str, ...], *, per_operator: bool = True) -> gpd.GeoDataFrame:
+        """The area served with ``tech`` (:func:`geo.compute.coverage.coverage_areas`)."""
+        key = (tech, per_operator)
+        if key not in self._coverage:
+            self._coverage[key] = coverage_areas(self.sites, tech, per_operator=per_operator)
+        return self._coverage[key]
