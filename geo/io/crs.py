@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -25,6 +24,7 @@ from pyproj.crs import BoundCRS, CoordinateOperation
 from pyproj.exceptions import CRSError
 
 from geo.errors import DataError, Problem
+from geo.names import fold_word
 from geo.settings import STORAGE_CRS, VIETNAM_BOUNDS
 
 __all__ = [
@@ -133,9 +133,7 @@ class CrsDecision:
 
 def _province_key(name: str) -> str:
     """Return a comparison key: no diacritics, đ→d, lower case, letters only, no "tỉnh"/"TP" prefix."""
-    text = unicodedata.normalize("NFD", name).replace("đ", "d").replace("Đ", "D")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = re.sub(r"[^a-z0-9]", "", text)
+    text = fold_word(name)
     text = re.sub(r"^(tinh|thanhpho|tp)(?=[a-z])", "", text)
     text = re.sub(r"(city|province)$", "", text)
     return _ALIASES.get(text, text)

@@ -9,7 +9,6 @@ row, never guessed silently.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import geopandas as gpd
 import numpy as np
@@ -17,6 +16,7 @@ import pandas as pd
 
 from geo.errors import Problem
 from geo.model import LAYER_FIELDS
+from geo.names import fold_word
 from geo.settings import TECHNOLOGIES
 
 __all__ = [
@@ -64,15 +64,6 @@ _NETWORK_WORDS = {
     "3g": "mobile",
 }
 _SEPARATORS = re.compile(r"[,;/+&|]|\s+và\s+|\s+and\s+")
-
-
-def fold_word(text: object) -> str:
-    """Return ``text`` lower-cased, without diacritics (Đ→d) or any non-alphanumeric character.
-
-    The key for matching short coded words in cells ("Cố định" → "codinh", "Thị xã" → "thixa")."""
-    text = unicodedata.normalize("NFD", str(text).replace("Đ", "D").replace("đ", "d"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
 def _bad_rows(
