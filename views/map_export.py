@@ -76,7 +76,7 @@ def export_panel(lang: str, dataset, rows: pd.DataFrame, request: MapRequest, st
             try:
                 st.session_state["export_file"] = _make(dataset, rows, request, stamp, choice)
             except GeoError as exc:
-                st.error(t("export_failed", lang, message=str(exc) if lang == "vi" else exc.en))
+                st.error(t("export_failed", lang, message=exc.text(lang)))
         made = st.session_state.get("export_file")
         if made:
             name, data = made

@@ -225,7 +225,7 @@ def render() -> None:
     try:
         dataset = load_dataset(folder, stamp)
     except GeoError as exc:
-        st.error(t("error_dataset", lang, message=str(exc) if lang == "vi" else exc.en))
+        st.error(t("error_dataset", lang, message=exc.text(lang)))
         return
     st.title(f"{t('app_title', lang)} — {dataset.name}")
     errors = errors_in(dataset.problems)

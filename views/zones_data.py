@@ -260,7 +260,7 @@ def write(ctx: PageContext, action: Callable[[ZoneStore], Any], message: str | N
         with open_store(store_path(ctx.folder)) as store:
             result = action(store)
     except (DataError, ZoneStoreError) as exc:
-        st.error(t("zones_write_error", ctx.lang, message=str(exc) if ctx.lang == "vi" else exc.en))
+        st.error(t("zones_write_error", ctx.lang, message=exc.text(ctx.lang)))
         for problem in getattr(exc, "problems", [])[1:]:
             st.error(problem.text(ctx.lang))
         return False, None

@@ -221,5 +221,5 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except GeoError as exc:
-        print(str(exc) if args.lang == "vi" else exc.en, file=sys.stderr)
+        print(exc.text(args.lang), file=sys.stderr)
         return 1

@@ -142,7 +142,7 @@ def zones_main(argv: list[str]) -> int:
     except GeoError as exc:
         problems = exc.problems if isinstance(exc, DataError) else []
         text = (
-            _problems_text(problems, args.lang) if problems else (str(exc) if args.lang == "vi" else exc.en)
+            _problems_text(problems, args.lang) if problems else exc.text(args.lang)
         )
         print(text, file=sys.stderr)
         return 1
