@@ -28,7 +28,7 @@ from geo.model import Dataset
 from geo.plans.evaluate import evaluate, unit_geometries
 from geo.plans.targets import Plan, load_plans
 from geo.settings import DEMO_DIR
-from geo.zones.store import dataset_store, open_store
+from geo.zones import dataset_store, open_store, store_stamp
 from layers.offline import STATIC_FILES
 from views.map_build import MapRequest, MapSources, build_map
 
@@ -151,19 +151,11 @@ def zones_stamp(folder: str) -> tuple[int, int]:
     A GeoPackage's (modification time in ns, size); a shared PostGIS store's :meth:`ZoneStore.version`
     ((-1, -1) when it cannot be reached). Caches of zones and of maps showing them are keyed by it, so a
     saved zone shows at once."""
-    store = dataset_store(folder)
-    if store.startswith(("postgresql://", "postgres://")):
-        try:
-            with open_store(store) as opened:
-                return opened.version()
-        except GeoError as exc:
-            log.warning("weak-signal zone store unreachable: %s", exc.en)
-            return (-1, -1)
-    path = Path(store)
-    if not path.exists():
-        return (0, 0)
-    info = path.stat()
-    return (info.st_mtime_ns, info.st_size)
+    try:
+        return store_stamp(dataset_store(folder))
+    except GeoError as exc:
+        log.warning("weak-signal zone store unreachable: %s", exc.en)
+        return (-1, -1)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

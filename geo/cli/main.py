@@ -69,12 +69,12 @@ def _plan(plan_id: str):
 
 def _zones(store: str | None, dataset_folder: str):
     """The live weak-signal zones of ``store`` (default: the dataset's own or the shared store), or None."""
-    from geo.zones.store import dataset_store, open_store
+    from geo.zones import dataset_store, open_store
 
-    path = store or dataset_store(dataset_folder)
-    if store is None and not path.startswith(("postgresql://", "postgres://")) and not Path(path).exists():
+    opened = open_store(store or dataset_store(dataset_folder), create=store is not None)
+    if opened is None:
         return None
-    with open_store(path) as opened:
+    with opened:
         return opened.list()
 
 

@@ -14,9 +14,9 @@ import sys
 import pandas as pd
 
 from geo.errors import DataError, GeoError, Problem, errors_in
+from geo.zones import open_store
 from geo.zones.files import export_zones, import_zones
 from geo.zones.record import STATUS_LABELS
-from geo.zones.store import open_store
 
 __all__ = ["build_zones_parser", "zones_main", "zones_table"]
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import abc
 import logging
-import os
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -26,7 +24,6 @@ import pandas as pd
 import shapely
 
 from geo.errors import DataError, errors_in
-from geo.settings import ZONES_FILE_NAME, ZONES_STORE_ENV
 from geo.zones.record import EDITABLE_FIELDS, ZONE_FIELDS, Zone, check_transition, validate_zones, zones_frame
 
 if TYPE_CHECKING:
@@ -37,8 +34,6 @@ __all__ = [
     "HISTORY_COLUMNS",
     "ZoneStore",
     "GpkgZoneStore",
-    "dataset_store",
-    "open_store",
     "now_text",
 ]
 
@@ -360,39 +355,15 @@ class ZoneStore(abc.ABC):
             )
 
 
-def dataset_store(folder: str | Path) -> str:
-    """Return where a dataset's weak-signal zones are kept: the shared store named by the environment
-    variable ``COVERAGE_ZONES_STORE`` (a ``postgresql://`` URL or a GeoPackage path) when it is set,
-    else the GeoPackage :data:`geo.settings.ZONES_FILE_NAME` in the dataset's folder."""
-    shared = os.environ.get(ZONES_STORE_ENV, "").strip()
-    return shared or str(Path(folder) / ZONES_FILE_NAME)
-
-
-def open_store(store: str | Path) -> ZoneStore:
-    """Open (creating it if needed) the zone store ``store``: a ``.gpkg`` path or a ``postgresql://`` URL.
-
-    Raises :class:`ZoneStoreError` when it cannot be opened safely (corrupted, locked, unreachable) and
-    :class:`DataError` for a path that is neither.
-    """
-    text = str(store)
-    if text.startswith(("postgresql://", "postgres://")):
-        from geo.zones.pg import PgZoneStore
-
-        return PgZoneStore(text)
-    if Path(text).suffix.lower() != ".gpkg":
-        raise DataError(
-            f"{text}: kho vùng lõm sóng phải là tệp .gpkg hoặc địa chỉ postgresql://.",
-            f"{text}: a zone store is a .gpkg file or a postgresql:// URL.",
-        )
-    from geo.zones.gpkg import GpkgZoneStore
-
-    return GpkgZoneStore(text)
-
-
 def __getattr__(name: str) -> Any:
-    """Keep ``from geo.zones.store import GpkgZoneStore`` working (loaded lazily: it subclasses ZoneStore)."""
+    """Keep ``from geo.zones.store import GpkgZoneStore`` (loaded lazily: it subclasses ZoneStore) and the
+    former ``open_store``/``dataset_store`` (now in :mod:`geo.zones`) working."""
     if name == "GpkgZoneStore":
         from geo.zones.gpkg import GpkgZoneStore
 
         return GpkgZoneStore
+    if name in ("open_store", "dataset_store"):
+        import geo.zones
+
+        return getattr(geo.zones, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
