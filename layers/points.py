@@ -14,11 +14,11 @@ import pandas as pd
 import shapely
 
 from geo.i18n import t
+from geo.palette import COVERAGE_5G, LAYER_STYLES, PLACE_COLOURS
 from geo.settings import DEFAULT_METRIC_CRS
 from layers.geojson import geojson_layer, tooltip_html
 from layers.hexagons import hex_cells, hex_centres
 from layers.legend import LegendEntry, swatch
-from layers.style import COVERAGE_5G, LAYER_STYLES, PLACE_COLOURS
 
 __all__ = [
     "MAX_SITE_MARKERS",

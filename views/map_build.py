@@ -18,7 +18,9 @@ import pandas as pd
 from geo.compute.catalogue import INDICATORS
 from geo.i18n import t
 from geo.model import Dataset
+from geo.palette import MISSING_VILLAGE
 from geo.plans.targets import Plan, target_for
+from geo.vocab import Level, Overlay
 from layers.coverage import coverage_layer, coverage_legend
 from layers.hexagons import speed_cells, speed_layer, speed_legend
 from layers.legend import LegendEntry, legend, swatch
@@ -35,7 +37,6 @@ from layers.points import (
     wifi_legend,
 )
 from layers.simplify import METRES_PER_DEGREE, simplify_units
-from layers.style import MISSING_VILLAGE
 from layers.units import ftth_layer, ftth_legend, missing_villages_layer, units_layer, units_legend
 from layers.zones import zones_layer, zones_legend
 from views.map_data import ALL_TARGETS, missing_villages, units_for_map
@@ -56,8 +57,18 @@ __all__ = [
 ]
 
 #: Overlays a planner can switch on, in drawing order (bottom first), and those on at first.
-LAYER_KEYS = ("4g", "5g", "ftth", "speed", "zones", "missing_villages", "places", "wifi", "bts")
-DEFAULT_LAYERS = ("missing_villages", "bts")
+LAYER_KEYS = (
+    Overlay.COVERAGE_4G,
+    Overlay.COVERAGE_5G,
+    Overlay.FTTH,
+    Overlay.SPEED,
+    Overlay.WEAK_ZONES,
+    Overlay.MISSING_VILLAGES,
+    Overlay.PLACES,
+    Overlay.WIFI,
+    Overlay.BTS,
+)
+DEFAULT_LAYERS = (Overlay.MISSING_VILLAGES, Overlay.BTS)
 #: Most units drawn unsimplified, and most units drawn as simplified context around the chosen area.
 MAX_DETAIL_UNITS = 2000
 MAX_CONTEXT_UNITS = 20000
@@ -66,18 +77,18 @@ HEX_CELL_M = 500.0
 CELLS_ACROSS = 100
 #: Most Wi-Fi points or public places drawn in one view.
 MAX_POINT_MARKERS = 1500
-_POINT_LAYERS = {"wifi": "wifi_points", "places": "public_places"}
+_POINT_LAYERS = {Overlay.WIFI: "wifi_points", Overlay.PLACES: "public_places"}
 #: i18n key of each overlay's name.
 LAYER_LABELS = {
-    "4g": "layer_4g",
-    "5g": "layer_5g",
-    "ftth": "layer_ftth",
-    "speed": "layer_speed",
-    "zones": "layer_zones",
-    "missing_villages": "layer_missing_villages",
-    "places": "layer_places",
-    "wifi": "layer_wifi",
-    "bts": "layer_bts",
+    Overlay.COVERAGE_4G: "layer_4g",
+    Overlay.COVERAGE_5G: "layer_5g",
+    Overlay.FTTH: "layer_ftth",
+    Overlay.SPEED: "layer_speed",
+    Overlay.WEAK_ZONES: "layer_zones",
+    Overlay.MISSING_VILLAGES: "layer_missing_villages",
+    Overlay.PLACES: "layer_places",
+    Overlay.WIFI: "layer_wifi",
+    Overlay.BTS: "layer_bts",
 }
 
 
@@ -166,7 +177,9 @@ def _speed(
 
 def _by_village(request: MapRequest, dataset: Dataset) -> bool:
     """Whether "villages making the commune miss" applies: one indicator, commune level, villages known."""
-    return request.level == "commune" and request.indicator != ALL_TARGETS and "villages" in dataset.layers
+    return (
+        request.level == Level.COMMUNE and request.indicator != ALL_TARGETS and "villages" in dataset.layers
+    )
 
 
 def _too_many(name: str, lang: str) -> list[LegendEntry]:
@@ -185,7 +198,7 @@ def _overlays(
     metric_crs = dataset.settings.metric_crs
     for key in (k for k in LAYER_KEYS if k in request.layers):
         name = t(LAYER_LABELS[key], lang)
-        if key in ("4g", "5g"):
+        if key in (Overlay.COVERAGE_4G, Overlay.COVERAGE_5G):
             tech = key.upper()
             areas = sources.coverage(tech, request.per_operator)
             if len(areas):
@@ -193,19 +206,19 @@ def _overlays(
                 coverage_layer(areas, tech=tech, name=name, tolerance_deg=tolerance).add_to(fmap)
                 ops = sorted(set(areas["operator"].astype(str))) if request.per_operator else None
                 entries += coverage_legend(tech, name, operators=ops)
-        elif key == "ftth" and (villages := _clip(dataset.layer("villages"), bounds)) is not None:
+        elif key == Overlay.FTTH and (villages := _clip(dataset.layer("villages"), bounds)) is not None:
             if len(villages) > MAX_DETAIL_UNITS:
                 entries += _too_many(name, lang)
                 continue
             ftth_layer(villages, lang=lang, name=name, show=True).add_to(fmap)
             entries += ftth_legend(lang=lang)
-        elif key == "speed" and (tests := _clip(dataset.layer("speed_tests"), bounds)) is not None:
+        elif key == Overlay.SPEED and (tests := _clip(dataset.layer("speed_tests"), bounds)) is not None:
             entries += _speed(request, plan, tests, metric_crs, fmap, bounds)
-        elif key == "zones" and (zones := sources.zones()) is not None and len(zones):
+        elif key == Overlay.WEAK_ZONES and (zones := sources.zones()) is not None and len(zones):
             zones_layer(zones, lang=lang, name=name).add_to(fmap)
             entries += zones_legend(lang=lang)
-        elif key == "missing_villages" and _by_village(request, dataset):
-            in_view = _clip(sources.geometries("village"), bounds)
+        elif key == Overlay.MISSING_VILLAGES and _by_village(request, dataset):
+            in_view = _clip(sources.geometries(Level.VILLAGE), bounds)
             if in_view is not None and len(in_view) > MAX_DETAIL_UNITS:  # checked before evaluating villages
                 entries += _too_many(name, lang)
                 continue
@@ -216,12 +229,12 @@ def _overlays(
                 missing_villages_layer(villages, lang=lang, name=name).add_to(fmap)
                 entries.append(swatch("outline", MISSING_VILLAGE["color"], t("legend_missing_village", lang)))
         elif (
-            key in ("places", "wifi")
+            key in (Overlay.PLACES, Overlay.WIFI)
             and (points := _clip(dataset.layer(_POINT_LAYERS[key]), bounds)) is not None
         ):
             if len(points) > MAX_POINT_MARKERS:
                 entries += _too_many(name, lang)
-            elif key == "wifi":
+            elif key == Overlay.WIFI:
                 wifi_layer(points, lang=lang, name=name, show=True).add_to(fmap)
                 entries += wifi_legend(lang=lang)
             else:
@@ -230,7 +243,7 @@ def _overlays(
                 near = places_with_wifi(points, wifi, distance_m=distance, metric_crs=metric_crs)
                 places_layer(points, near, lang=lang, name=name, show=True).add_to(fmap)
                 entries += places_legend(lang=lang)
-        elif key == "bts" and (sites := _clip(dataset.layer("bts_sites"), bounds)) is not None:
+        elif key == Overlay.BTS and (sites := _clip(dataset.layer("bts_sites"), bounds)) is not None:
             cell_m = max(SITE_CELL_M, _extent_m(bounds) / CELLS_ACROSS)
             sites_layer(sites, lang=lang, name=name, cell_m=cell_m, metric_crs=metric_crs).add_to(fmap)
             entries += sites_legend(lang=lang, grouped=len(sites) > MAX_SITE_MARKERS)

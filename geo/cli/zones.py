@@ -16,7 +16,7 @@ import pandas as pd
 from geo.errors import DataError, GeoError, Problem, errors_in
 from geo.zones import open_store
 from geo.zones.files import export_zones, import_zones
-from geo.zones.record import STATUS_LABELS
+from geo.zones.record import zone_status_label
 
 __all__ = ["build_zones_parser", "zones_main", "zones_table"]
 
@@ -37,7 +37,7 @@ def zones_table(gdf: pd.DataFrame, *, lang: str = "vi") -> str:
     if gdf.empty:
         return "Chưa có vùng lõm sóng nào." if lang == "vi" else "No weak-signal zones yet."
     df = pd.DataFrame(gdf[_LIST_COLUMNS]).copy()
-    df["status"] = df["status"].map(lambda s: STATUS_LABELS[s][0 if lang == "vi" else 1])
+    df["status"] = df["status"].map(lambda s: zone_status_label(s, lang))
     df.loc[gdf["deleted"].to_numpy(bool), "status"] += " (đã xóa)" if lang == "vi" else " (deleted)"
     return df.to_string(index=False)
 
@@ -141,8 +141,6 @@ def zones_main(argv: list[str]) -> int:
         return args.func(args)
     except GeoError as exc:
         problems = exc.problems if isinstance(exc, DataError) else []
-        text = (
-            _problems_text(problems, args.lang) if problems else exc.text(args.lang)
-        )
+        text = _problems_text(problems, args.lang) if problems else exc.text(args.lang)
         print(text, file=sys.stderr)
         return 1

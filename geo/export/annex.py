@@ -29,9 +29,10 @@ from geo.compute.catalogue import GROUPS, INDICATORS
 from geo.errors import GeoError
 from geo.export.text import date_text, localise, value_text
 from geo.model import TERRITORY, Dataset
+from geo.palette import STATUS_COLOURS, STATUS_TEXT_COLOURS, STATUS_TINTS, status_label
 from geo.plans.evaluate import evaluate, target_text
 from geo.plans.targets import Plan, Target
-from layers.style import STATUS_COLOURS, STATUS_TEXT_COLOURS, STATUS_TINTS, status_label
+from geo.vocab import Level, Status
 
 __all__ = [
     "AnnexRow",
@@ -121,7 +122,7 @@ def evaluate_years(dataset: Dataset, plan: Plan, years: tuple[int, ...]) -> dict
     from geo.compute.indicators import compute_indicators
 
     hierarchy, computed = build_hierarchy(dataset), compute_indicators(dataset)
-    levels = [TERRITORY] + (["commune"] if "communes" in dataset.layers else [])
+    levels = [TERRITORY] + ([Level.COMMUNE] if "communes" in dataset.layers else [])
     return {
         year: pd.concat(
             [
@@ -209,7 +210,7 @@ def annex_tables(
     untinted. Indicators are those the plan states a target or baseline for, in catalogue order.
     """
     frame = evaluations.get(year, pd.DataFrame(columns=["uid", "name", "level"]))
-    communes = frame.loc[frame["level"] == "commune", ["uid", "name"]].drop_duplicates("uid")
+    communes = frame.loc[frame["level"] == Level.COMMUNE, ["uid", "name"]].drop_duplicates("uid")
     units = [(TERRITORY, dataset.name), *communes.itertuples(index=False, name=None)]
     return [_table(plan, evaluations, uid, name, year) for uid, name in units]
 
@@ -341,7 +342,7 @@ def _write_row(ws: Worksheet, r: int, item: AnnexRow, first_target: int, value_c
     if item.is_group:
         return
     for k, status in enumerate(item.target_status):
-        if status in ("met", "missed"):
+        if status in (Status.MET, Status.MISSED):
             ws.cell(r, first_target + k).fill = _fill(STATUS_TINTS[status])
     if item.status in STATUS_COLOURS:
         cell = ws.cell(r, value_col + 1)
