@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.compute.catalogue import INDICATORS
+from geo.compute.proximity import places_with_free_wifi
 from geo.i18n import t
 from geo.model import Dataset
 from geo.palette import MISSING_VILLAGE
@@ -30,7 +31,6 @@ from layers.points import (
     SITE_CELL_M,
     places_layer,
     places_legend,
-    places_with_wifi,
     sites_layer,
     sites_legend,
     wifi_layer,
@@ -240,7 +240,7 @@ def _overlays(
             else:
                 distance = dataset.settings.indicators.wifi_distance_m
                 wifi = dataset.layer("wifi_points")
-                near = places_with_wifi(points, wifi, distance_m=distance, metric_crs=metric_crs)
+                near = places_with_free_wifi(points, wifi, distance_m=distance, crs=metric_crs)
                 places_layer(points, near, lang=lang, name=name, show=True).add_to(fmap)
                 entries += places_legend(lang=lang)
         elif key == Overlay.BTS and (sites := _clip(dataset.layer("bts_sites"), bounds)) is not None:

@@ -38,10 +38,9 @@ from geo.compute.hierarchy import (
     aggregate_items,
     aggregate_medians,
     build_hierarchy,
-    flag_values,
     point_xy,
 )
-from geo.compute.proximity import near_free_wifi, shared_sites, site_clusters
+from geo.compute.proximity import places_with_free_wifi, shared_sites, site_clusters
 from geo.compute.sampling import MAX_SAMPLES, grid_coverage_bits, sample_grid
 from geo.model import Dataset
 from geo.settings import OPERATORS
@@ -330,10 +329,8 @@ def _wifi_counts(dataset: Dataset, hierarchy: Hierarchy) -> dict[str, dict]:
     places, wifi = dataset.layers["public_places"], dataset.layers["wifi_points"]
     crs = dataset.settings.metric_crs
     lon, lat = point_xy(places.geometry)
-    free = flag_values(wifi["free"]) != 0.0 if "free" in wifi else np.ones(len(wifi), dtype=bool)
-    wifi_x, wifi_y = to_metric(*point_xy(wifi.geometry[free]), crs)
-    near = near_free_wifi(
-        *to_metric(lon, lat, crs), wifi_x, wifi_y, distance_m=dataset.settings.indicators.wifi_distance_m
+    near = places_with_free_wifi(
+        places, wifi, distance_m=dataset.settings.indicators.wifi_distance_m, crs=crs
     )
     label = _column_text(places, "name").fillna(_column_text(places, "kind")).fillna("?")
     ones = np.ones(len(near))
