@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 
+from geo.compute.proximity import places_with_free_wifi
 from geo.palette import COVERAGE_5G, LAYER_STYLES, NO_DATA_DASH, STATUS_COLOURS
 from layers.coverage import coverage_layer
 from layers.hexagons import hex_cells, speed_cells, speed_layer
 from layers.legend import legend, swatch
 from layers.offline import STATIC_PREFIX, cdn_urls, offline_map, strip_cdn
-from geo.compute.proximity import places_with_free_wifi
 from layers.points import places_layer, sites_layer, wifi_layer
 from layers.simplify import simplify_units
 from layers.units import ftth_layer, missing_villages_layer, units_layer, units_legend, value_bins, value_keys

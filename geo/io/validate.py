@@ -17,7 +17,7 @@ import pandas as pd
 from geo.errors import Problem
 from geo.model import LAYER_FIELDS
 from geo.names import fold_word
-from geo.settings import TECHNOLOGIES
+from geo.settings import OPERATOR_ALIASES, OPERATORS, TECHNOLOGIES
 
 __all__ = [
     "fold_word",
@@ -29,25 +29,6 @@ __all__ = [
     "validate_layer",
 ]
 
-_OPERATOR_WORDS = {
-    "viettel": "Viettel",
-    "vtl": "Viettel",
-    "vnpt": "VNPT",
-    "vinaphone": "VNPT",
-    "vina": "VNPT",
-    "vnptvinaphone": "VNPT",
-    "mobifone": "MobiFone",
-    "mobiphone": "MobiFone",
-    "mobi": "MobiFone",
-    "mbf": "MobiFone",
-    "vietnamobile": "Vietnamobile",
-    "vnmobile": "Vietnamobile",
-    "gtel": "other",
-    "gmobile": "other",
-    "khac": "other",
-    "other": "other",
-}
-_OPERATOR_ORDER = ("Viettel", "VNPT", "MobiFone", "Vietnamobile", "other")
 _TRUE_WORDS = {"co", "x", "1", "yes", "true", "y", "đ", "dat", "1.0"}
 _FALSE_WORDS = {"khong", "0", "no", "false", "n", "chua", "0.0"}
 _NETWORK_WORDS = {
@@ -190,7 +171,7 @@ def _parse_set(
 
 def parse_operators(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Canonical operator sets ("Viettel;VNPT") from free text; returns ``(operators, bad)``."""
-    return _parse_set(values, _OPERATOR_WORDS, _OPERATOR_ORDER)
+    return _parse_set(values, OPERATOR_ALIASES, OPERATORS)
 
 
 def parse_technologies(values: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -23,6 +23,7 @@ import yaml
 from geo import settings
 from geo.compute.catalogue import INDICATORS, indicator
 from geo.errors import PlanError
+from geo.palette import STATUS_LABELS
 from geo.settings import YAML_LOADER
 from geo.vocab import Level, Status
 
@@ -48,11 +49,7 @@ __all__ = [
 COMPARATORS = (">=", ">", "<=", "<", "between", "==")
 KINDS = ("target", "baseline")
 #: Statuses of a unit against a target; "insufficient samples" is set by the indicator engine.
-STATUSES = (Status.MET, Status.MISSED, Status.NO_DATA, Status.INSUFFICIENT)
-STATUS_LABELS = {
-    "vi": dict(zip(STATUSES, ("Đạt", "Chưa đạt", "Không có dữ liệu", "Không đủ mẫu"), strict=True)),
-    "en": dict(zip(STATUSES, ("Met", "Missed", "No data", "Insufficient samples"), strict=True)),
-}
+STATUSES = tuple(Status)
 _LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE)
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 #: Relative tolerance when comparing a value with a target (computed shares such as 99.99999999 %).
