@@ -199,7 +199,7 @@ def _overlays(
     for key in (k for k in LAYER_KEYS if k in request.layers):
         name = t(LAYER_LABELS[key], lang)
         if key in (Overlay.COVERAGE_4G, Overlay.COVERAGE_5G):
-            tech = key.upper()
+            tech = "4G" if key == Overlay.COVERAGE_4G else "5G"
             areas = sources.coverage(tech, request.per_operator)
             if len(areas):
                 tolerance = _extent_m(bounds) / 3000 / METRES_PER_DEGREE
