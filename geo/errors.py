@@ -66,6 +66,10 @@ class GeoError(Exception):
         super().__init__(message_vi)
         self.en = message_en or message_vi
 
+    def text(self, lang: str = "vi") -> str:
+        """Return the message in ``lang`` (``"vi"``: Vietnamese, anything else: English)."""
+        return str(self) if lang == "vi" else self.en
+
 
 class DataError(GeoError):
     """An input that cannot be used at all (unreadable file, no geometry, unknown format)."""

@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo.errors import Problem
 from geo.settings import UNIT_LEVELS, Settings
+from geo.vocab import Level
 
 __all__ = [
     "UNIT_FIELDS",
@@ -55,14 +56,14 @@ STATS_FIELDS = ["uid", "level", "code", "name", "year", "indicator", "value", "s
 
 #: Singular level names used in outputs and the CLI's ``--level``.
 LEVEL_OF_LAYER = {
-    "provinces": "province",
-    "districts": "district",
-    "communes": "commune",
-    "villages": "village",
+    "provinces": Level.PROVINCE,
+    "districts": Level.DISTRICT,
+    "communes": Level.COMMUNE,
+    "villages": Level.VILLAGE,
 }
 
 #: Level and uid of the whole territory a dataset covers (the plan's own scope), above its top unit layer.
-TERRITORY = "territory"
+TERRITORY = Level.TERRITORY
 
 
 @dataclass(frozen=True)

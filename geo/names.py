@@ -42,6 +42,8 @@ __all__ = [
     "name_keys",
     "fold_key",
     "fold_keys",
+    "fold_text",
+    "fold_word",
 ]
 
 #: Unit-type prefixes by level: canonical kind → spellings accepted (lower case, without the
@@ -203,9 +205,29 @@ def fold_key(name: object, *, level: str | None = None) -> str:
     return _fold(name_key(name, level=level))
 
 
-def _fold(key: str) -> str:
-    decomposed = unicodedata.normalize("NFD", key.replace("đ", "d"))
+def fold_text(text: object) -> str:
+    """Return ``text`` without diacritics: tone and vowel marks dropped, đ → d, Đ → D.
+
+    The one diacritic folding of the project; case, spaces and other characters are kept
+    ("Hà Đông" → "Ha Dong"). Precomposed and decomposed (Windows-1258) text fold alike.
+    """
+    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold_word(text: object) -> str:
+    """Return :func:`fold_text` of ``text`` case-folded, letters and digits only ("Cố định" → "codinh").
+
+    The key for short coded words: column names, level words, coded cells.
+    """
+    return _NOT_ALNUM.sub("", fold_text(text).casefold())
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def _fold(key: str) -> str:
+    return fold_text(key)
 
 
 def _map_unique(values: pd.Series, func) -> pd.Series:

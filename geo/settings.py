@@ -60,6 +60,25 @@ POINT_LAYERS = ("bts_sites", "wifi_points", "public_places", "speed_tests", "set
 
 #: Canonical operator names (what ``bts_sites.operators`` holds, ``;``-separated).
 OPERATORS = ("Viettel", "VNPT", "MobiFone", "Vietnamobile", "other")
+#: Operator spellings planners write (keyed by :func:`geo.names.fold_word`) → their name in :data:`OPERATORS`.
+OPERATOR_ALIASES = {
+    "viettel": "Viettel",
+    "vtl": "Viettel",
+    "vnpt": "VNPT",
+    "vinaphone": "VNPT",
+    "vina": "VNPT",
+    "vnptvinaphone": "VNPT",
+    "mobifone": "MobiFone",
+    "mobiphone": "MobiFone",
+    "mobi": "MobiFone",
+    "mbf": "MobiFone",
+    "vietnamobile": "Vietnamobile",
+    "vnmobile": "Vietnamobile",
+    "gtel": "other",
+    "gmobile": "other",
+    "khac": "other",
+    "other": "other",
+}
 #: Mobile technologies, oldest first.
 TECHNOLOGIES = ("2G", "3G", "4G", "5G")
 

@@ -7,9 +7,9 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from geo.palette import COVERAGE_5G, LAYER_STYLES, OPERATOR_COLOURS
 from layers.geojson import geojson_layer
 from layers.legend import LegendEntry, swatch
-from layers.style import COVERAGE_5G, LAYER_STYLES, OPERATOR_COLOURS
 
 __all__ = ["coverage_style", "coverage_layer", "coverage_legend"]
 
@@ -25,7 +25,7 @@ def coverage_layer(
     """Return a FeatureGroup of ``areas`` ([operator, technology, geometry], EPSG:4326) for ``tech``.
 
     Areas are filled lightly in the technology's colour; when drawn per operator their outline takes
-    the operator's colour (:data:`layers.style.OPERATOR_COLOURS`, unknown operators as "other").
+    the operator's colour (:data:`geo.palette.OPERATOR_COLOURS`, unknown operators as "other").
     The layer lets clicks through to the units below it. ``tolerance_deg`` > 0 simplifies the outlines
     (topology kept) for wide views; ``areas`` is not changed.
     """

@@ -16,10 +16,11 @@ import shapely
 from pyproj import Transformer
 
 from geo.i18n import t
+from geo.palette import STATUS_COLOURS, VALUE_COLOURS
 from geo.settings import DEFAULT_METRIC_CRS, STORAGE_CRS
+from geo.vocab import Status
 from layers.geojson import format_number, geojson_layer
 from layers.legend import LegendEntry, swatch
-from layers.style import STATUS_COLOURS, VALUE_COLOURS
 from layers.units import value_bins, value_keys
 
 __all__ = [
@@ -94,10 +95,10 @@ def speed_cells(
     q, r = hex_cells(np.asarray(x), np.asarray(y), cell_m)
     frame = pd.DataFrame({"q": q, "r": r, "v": speed.dropna().to_numpy(float)})
     cells = frame.groupby(["q", "r"], sort=True)["v"].agg(n="size", median_mbps="median").reset_index()
-    status = np.where(cells["median_mbps"] >= (target_mbps or 0.0), "met", "missed")
-    status = np.where(cells["n"] < min_samples, "insufficient samples", status)
+    status = np.where(cells["median_mbps"] >= (target_mbps or 0.0), Status.MET, Status.MISSED)
+    status = np.where(cells["n"] < min_samples, Status.INSUFFICIENT, status)
     if target_mbps is None:
-        status = np.full(len(cells), "no data")
+        status = np.full(len(cells), Status.NO_DATA)
     geometry = hex_polygons(cells["q"].to_numpy(), cells["r"].to_numpy(), cell_m, crs=metric_crs)
     data = {"n": cells["n"].to_numpy(), "median_mbps": cells["median_mbps"].to_numpy(), "status": status}
     return gpd.GeoDataFrame(data, geometry=geometry.to_numpy(), crs=STORAGE_CRS)
@@ -111,7 +112,7 @@ def speed_layer(
     base = {"color": "#555555", "weight": 0.5, "fillOpacity": 0.45}
     styles = {status: base | {"fillColor": colour} for status, colour in STATUS_COLOURS.items()}
     keys = cells["status"]
-    if (keys == "no data").all():
+    if (keys == Status.NO_DATA).all():
         keys = pd.Series(
             value_keys(cells["median_mbps"], value_bins(cells["median_mbps"])), index=cells.index
         )
@@ -128,7 +129,7 @@ def speed_layer(
 def speed_legend(*, lang: str = "vi") -> list[LegendEntry]:
     """Return the legend lines of :func:`speed_layer` when judged against a target."""
     return [
-        swatch("box", STATUS_COLOURS["met"], t("legend_speed_met", lang)),
-        swatch("box", STATUS_COLOURS["missed"], t("legend_speed_missed", lang)),
-        swatch("box", STATUS_COLOURS["insufficient samples"], t("legend_speed_few", lang)),
+        swatch("box", STATUS_COLOURS[Status.MET], t("legend_speed_met", lang)),
+        swatch("box", STATUS_COLOURS[Status.MISSED], t("legend_speed_missed", lang)),
+        swatch("box", STATUS_COLOURS[Status.INSUFFICIENT], t("legend_speed_few", lang)),
     ]

@@ -14,11 +14,11 @@ import pandas as pd
 import shapely
 
 from geo.i18n import t
+from geo.palette import COVERAGE_5G, LAYER_STYLES, PLACE_COLOURS
 from geo.settings import DEFAULT_METRIC_CRS
 from layers.geojson import geojson_layer, tooltip_html
 from layers.hexagons import hex_cells, hex_centres
 from layers.legend import LegendEntry, swatch
-from layers.style import COVERAGE_5G, LAYER_STYLES, PLACE_COLOURS
 
 __all__ = [
     "MAX_SITE_MARKERS",
@@ -27,7 +27,6 @@ __all__ = [
     "sites_legend",
     "wifi_layer",
     "wifi_legend",
-    "places_with_wifi",
     "places_layer",
     "places_legend",
 ]
@@ -153,28 +152,11 @@ def wifi_legend(*, lang: str = "vi") -> list[LegendEntry]:
     ]
 
 
-def places_with_wifi(
-    places: gpd.GeoDataFrame, wifi: gpd.GeoDataFrame | None, *, distance_m: float, metric_crs: str
-) -> np.ndarray:
-    """Return, per public place, whether a free Wi-Fi point lies within ``distance_m`` metres.
-
-    Distances are measured in ``metric_crs``; Wi-Fi points with ``free`` false are ignored (missing
-    ``free`` counts as free). No Wi-Fi layer: every place is False.
-    """
-    if wifi is None or wifi.empty or places.empty:
-        return np.zeros(len(places), dtype=bool)
-    free = wifi["free"].fillna(True).astype(bool).to_numpy() if "free" in wifi else np.ones(len(wifi), bool)
-    tree = shapely.STRtree(wifi.geometry.to_crs(metric_crs).to_numpy()[free])
-    idx, _ = tree.query_nearest(places.geometry.to_crs(metric_crs).to_numpy(), max_distance=distance_m)
-    hit = np.zeros(len(places), dtype=bool)
-    hit[idx] = True
-    return hit
-
-
 def places_layer(
     places: gpd.GeoDataFrame, has_wifi: np.ndarray, *, lang: str = "vi", name: str, show: bool = False
 ) -> folium.FeatureGroup:
-    """Return a FeatureGroup of public ``places`` coloured by ``has_wifi`` (see :func:`places_with_wifi`).
+    """Return a FeatureGroup of public ``places`` coloured by ``has_wifi``
+    (:func:`geo.compute.proximity.places_with_free_wifi`).
     Tooltip: name and kind (escaped), and whether free Wi-Fi is near."""
     styles = {
         key: {"radius": 4, "fillColor": colour, "fillOpacity": 1.0, "color": "#333333", "weight": 1}

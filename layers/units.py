@@ -16,9 +16,7 @@ import pandas as pd
 import shapely
 
 from geo.i18n import t
-from layers.geojson import format_number, geojson_layer, tooltip_html
-from layers.legend import LegendEntry, swatch
-from layers.style import (
+from geo.palette import (
     BOUNDARY,
     LAYER_STYLES,
     MISSING_VILLAGE,
@@ -27,6 +25,9 @@ from layers.style import (
     VALUE_COLOURS,
     status_label,
 )
+from geo.vocab import Status
+from layers.geojson import format_number, geojson_layer, tooltip_html
+from layers.legend import LegendEntry, swatch
 
 __all__ = [
     "HATCH_LIMIT",
@@ -47,7 +48,7 @@ _HATCH_SPACING_DEG = 0.004
 def _status_styles() -> dict[str, dict[str, object]]:
     base = {"color": BOUNDARY["color"], "weight": BOUNDARY["weight"], "fillOpacity": BOUNDARY["fill_opacity"]}
     styles = {status: base | {"fillColor": colour} for status, colour in STATUS_COLOURS.items()}
-    styles["no data"] = styles["no data"] | {"dashArray": NO_DATA_DASH, "fillOpacity": 0.35}
+    styles[Status.NO_DATA] = styles[Status.NO_DATA] | {"dashArray": NO_DATA_DASH, "fillOpacity": 0.35}
     return styles
 
 
@@ -63,7 +64,7 @@ def value_keys(values: pd.Series, edges: np.ndarray) -> np.ndarray:
     """Return the style key per value: ``"v<class>"`` by ``edges`` (:func:`value_bins`) or ``"no data"``."""
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(float)
     classes = np.clip(np.searchsorted(edges, numbers, side="right") - 1, 0, max(len(edges) - 2, 0))
-    return np.where(np.isnan(numbers), "no data", np.char.add("v", classes.astype(str)))
+    return np.where(np.isnan(numbers), Status.NO_DATA, np.char.add("v", classes.astype(str)))
 
 
 def _tooltip(gdf: gpd.GeoDataFrame, lang: str) -> pd.Series:
@@ -111,7 +112,7 @@ def units_layer(
 ) -> folium.FeatureGroup:
     """Return a FeatureGroup named ``name`` with one polygon per unit of ``gdf`` and its tooltip.
 
-    ``colour_by="status"`` fills by :data:`layers.style.STATUS_COLOURS`; ``"value"`` by quantile classes
+    ``colour_by="status"`` fills by :data:`geo.palette.STATUS_COLOURS`; ``"value"`` by quantile classes
     of ``value`` (:func:`value_bins`, viridis). Tooltips give the unit name, value, target and gap
     (escaped). Units with status "no data" (or no value when colouring by value) are grey, dashed and
     hatched. ``gdf`` is not changed.
@@ -120,15 +121,15 @@ def units_layer(
     if colour_by == "value":
         edges = value_bins(gdf["value"])
         keys = value_keys(gdf["value"], edges)
-        base = styles["met"]
+        base = styles[Status.MET]
         styles |= {f"v{i}": base | {"fillColor": colour} for i, colour in enumerate(VALUE_COLOURS)}
     else:
-        keys = gdf["status"].where(gdf["status"].isin(list(STATUS_COLOURS)), "no data").to_numpy()
+        keys = gdf["status"].where(gdf["status"].isin(list(STATUS_COLOURS)), Status.NO_DATA).to_numpy()
     group = folium.FeatureGroup(name=name, show=show)
     geojson_layer(
         gdf, style_key=pd.Series(keys, index=gdf.index), styles=styles, tooltip=_tooltip(gdf, lang)
     ).add_to(group)
-    hatch = _hatch(gdf.geometry.to_numpy()[keys == "no data"])
+    hatch = _hatch(gdf.geometry.to_numpy()[keys == Status.NO_DATA])
     if hatch.size:
         lines = gpd.GeoDataFrame(geometry=hatch, crs=gdf.crs)
         style = {"h": {"color": "#777777", "weight": 0.7}}
@@ -138,7 +139,7 @@ def units_layer(
 
 def units_legend(gdf: gpd.GeoDataFrame, *, lang: str = "vi", colour_by: str = "status") -> list[LegendEntry]:
     """Return the legend lines for :func:`units_layer` on the same ``gdf`` and ``colour_by``."""
-    no_data = swatch("hatched", STATUS_COLOURS["no data"], status_label("no data", lang))
+    no_data = swatch("hatched", STATUS_COLOURS[Status.NO_DATA], status_label(Status.NO_DATA, lang))
     if colour_by == "value":
         edges = value_bins(gdf["value"])
         text = format_number(pd.Series(edges))
@@ -148,7 +149,7 @@ def units_legend(gdf: gpd.GeoDataFrame, *, lang: str = "vi", colour_by: str = "s
         ]
         return [*entries, no_data]
     present = set(gdf["status"])
-    order = [s for s in STATUS_COLOURS if s != "no data" and s in present]
+    order = [s for s in STATUS_COLOURS if s != Status.NO_DATA and s in present]
     return [swatch("box", STATUS_COLOURS[s], status_label(s, lang)) for s in order] + [no_data]
 
 
@@ -186,7 +187,7 @@ def ftth_layer(
         "yes": {"color": colour, "weight": 1.0, "fillColor": colour, "fillOpacity": 0.6},
         "no": {"color": colour, "weight": 2.0, "fillOpacity": 0.0},
         "unknown": {
-            "color": STATUS_COLOURS["no data"],
+            "color": STATUS_COLOURS[Status.NO_DATA],
             "weight": 1.0,
             "dashArray": NO_DATA_DASH,
             "fillOpacity": 0.0,

@@ -8,10 +8,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.i18n import t
+from geo.palette import LAYER_STYLES
+from geo.vocab import ZoneStatus
 from geo.zones.record import STATUS_LABELS, ZONE_STATUSES
 from layers.geojson import format_number, geojson_layer, tooltip_html
 from layers.legend import LegendEntry, swatch
-from layers.style import LAYER_STYLES
 
 __all__ = ["ZONE_STATUS_COLOURS", "zones_layer", "zones_legend", "outline_layer"]
 
@@ -19,10 +20,10 @@ __all__ = ["ZONE_STATUS_COLOURS", "zones_layer", "zones_legend", "outline_layer"
 #: verified, blue once the operator responded, grey (and dashed) once resolved — told apart by hue and,
 #: for "resolved", by the dash, so the classes stay distinct for colour-blind readers.
 ZONE_STATUS_COLOURS = {
-    "reported": str(LAYER_STYLES["weak_zones"]["color"]),
-    "verified": "#7B2A8C",
-    "operator_responded": "#1F5FA8",
-    "resolved": "#6E6E6E",
+    ZoneStatus.REPORTED: str(LAYER_STYLES["weak_zones"]["color"]),
+    ZoneStatus.VERIFIED: "#7B2A8C",
+    ZoneStatus.OPERATOR_RESPONDED: "#1F5FA8",
+    ZoneStatus.RESOLVED: "#6E6E6E",
 }
 
 
@@ -30,7 +31,7 @@ def _styles() -> dict[str, dict[str, object]]:
     weight = round(float(LAYER_STYLES["weak_zones"]["weight"]) + 1.2, 1)
     base = {"weight": weight, "fillOpacity": 0.18, "radius": 8}
     styles = {s: base | {"color": c, "fillColor": c} for s, c in ZONE_STATUS_COLOURS.items()}
-    styles["resolved"] |= {"dashArray": "6 4", "fillOpacity": 0.05}
+    styles[ZoneStatus.RESOLVED] |= {"dashArray": "6 4", "fillOpacity": 0.05}
     return styles
 
 
@@ -49,7 +50,7 @@ def zones_layer(
     severity and households — every value escaped, so a name holding HTML shows as text.
     """
     status = _text(zones, "status")
-    keys = status.where(status.isin(ZONE_STATUSES), "reported")
+    keys = status.where(status.isin(ZONE_STATUSES), ZoneStatus.REPORTED)
     index = 0 if lang == "vi" else 1
     rows = [
         (t("tip_technologies", lang), _text(zones, "technology")),

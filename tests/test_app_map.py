@@ -138,3 +138,18 @@ def test_too_many_points_in_view_are_left_out_with_a_legend_note(monkeypatch):
     html, _ = _html(level="commune", indicator=ALL_TARGETS, layers=("wifi",))
     assert "Điểm Wi-Fi: quá nhiều đối tượng, hãy chọn khu vực xem chi tiết" in html
     assert "Wi-Fi miễn phí" not in html
+
+
+def test_map_place_markers_agree_with_the_public_free_wifi_indicator():
+    import json
+
+    from geo.vocab import Overlay
+
+    html, _ = _html(level="district", indicator=ALL_TARGETS, layers=(Overlay.PLACES,))
+    features = []
+    for match in re.finditer(r'"features": (\[.*?\]), "type": "FeatureCollection"', html):
+        features += json.loads(match.group(1))
+    marks = [f["properties"].get("s") for f in features if f["geometry"]["type"] == "Point"]
+    table = Assessment(read_dataset()).computed
+    wifi = table[(table["indicator"] == "public_free_wifi") & (table["uid"] == "territory")].iloc[0]
+    assert len(marks) == wifi["denominator"] and marks.count("wifi") == wifi["numerator"] > 0

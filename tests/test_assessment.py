@@ -125,7 +125,7 @@ def test_the_map_page_and_the_annex_show_the_same_numbers(monkeypatch):
 
 def test_views_get_the_province_the_target_years_and_the_zone_stamp_from_the_model(demo, tmp_path):
     from geo.io.manifest import read_manifest
-    from geo.zones.store import open_store, store_stamp
+    from geo.zones import open_store, store_stamp
 
     assert demo.province == read_manifest(DEMO_DIR).province
     plan = load_plans()[PLAN]

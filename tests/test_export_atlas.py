@@ -56,3 +56,14 @@ def test_atlas_needs_the_commune_evaluation(tmp_path):
     with pytest.raises(GeoError, match="cấp xã") as err:
         _atlas(tmp_path, evaluations={"village": tiny_evaluation()["village"]})
     assert "commune-level" in err.value.en
+
+
+def test_atlas_prints_each_zone_status_as_its_label_not_its_id():
+    from geo.export import atlas
+    from geo.vocab import ZoneStatus
+    from geo.zones.record import STATUS_LABELS
+
+    for status in ZoneStatus:
+        assert atlas.zone_status_label(status) == STATUS_LABELS[status][0] != str(status)
+    assert atlas.zone_status_label("operator_responded") == "Nhà mạng đã phản hồi"
+    assert atlas.zone_status_label("reported") == "Đã báo cáo"

@@ -9,6 +9,7 @@ import pytest
 from geo.bench.naive import naive_indicators, naive_village_shares
 from geo.compute.proximity import site_clusters
 from geo.plans.assessment import Assessment
+from geo.vocab import Status
 from tests.test_coverage import dataset, points, sites, units
 
 COMMUNE = {"uid": "C1", "name": "Xã Nà Tấu", "box": (0, 0, 4000, 2000)}
@@ -83,7 +84,7 @@ def test_unit_without_data_is_nan_with_denominator_zero():
         wifi_points=points([{"xy": (1000, 1010)}]),
     )
     empty = row(Assessment(ds).computed, "C1/y", "public_free_wifi")
-    assert np.isnan(empty["value"]) and empty["denominator"] == 0 and empty["flag"] == "no_data"
+    assert np.isnan(empty["value"]) and empty["denominator"] == 0 and empty["flag"] == Status.NO_DATA
 
 
 @pytest.mark.parametrize(("threshold", "expected"), [(0.5, 100.0), (0.8, 0.0)])
@@ -164,9 +165,9 @@ def test_speed_medians_come_from_raw_tests_with_sample_flags():
         "",
     )
     small = row(table, "C1/y", "mobile_speed")
-    assert (small["value"], small["n_samples"], small["flag"]) == (45.0, 2, "insufficient_samples")
+    assert (small["value"], small["n_samples"], small["flag"]) == (45.0, 2, Status.INSUFFICIENT)
     none = row(table, "C1/y", "fixed_speed")
-    assert np.isnan(none["value"]) and none["n_samples"] == 0 and none["flag"] == "no_data"
+    assert np.isnan(none["value"]) and none["n_samples"] == 0 and none["flag"] == Status.NO_DATA
     assert pd.isna(row(table, "C1", "mobile_speed")["numerator"])
 
 

@@ -14,13 +14,14 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 
+from geo.compute.proximity import places_with_free_wifi
+from geo.palette import COVERAGE_5G, LAYER_STYLES, NO_DATA_DASH, STATUS_COLOURS
 from layers.coverage import coverage_layer
 from layers.hexagons import hex_cells, speed_cells, speed_layer
 from layers.legend import legend, swatch
 from layers.offline import STATIC_PREFIX, cdn_urls, offline_map, strip_cdn
-from layers.points import places_layer, places_with_wifi, sites_layer, wifi_layer
+from layers.points import places_layer, sites_layer, wifi_layer
 from layers.simplify import simplify_units
-from layers.style import COVERAGE_5G, LAYER_STYLES, NO_DATA_DASH, STATUS_COLOURS
 from layers.units import ftth_layer, missing_villages_layer, units_layer, units_legend, value_bins, value_keys
 from layers.zones import zones_layer
 
@@ -186,7 +187,7 @@ def test_places_with_free_wifi_within_distance():
         geometry=[Point(103.0 + 30 * metres, 22.0), Point(103.0 + 100 * metres, 22.0), Point(103.01, 22.0)],
         crs=CRS,
     )
-    near = places_with_wifi(places, wifi, distance_m=50, metric_crs=METRIC)
+    near = places_with_free_wifi(places, wifi, distance_m=50, crs=METRIC)
     assert list(near) == [True, False, False]
     props = _properties(_html(places_layer(places, near, name="Địa điểm")))
     assert [p["s"] for p in props] == ["wifi", "no_wifi", "no_wifi"]

@@ -129,3 +129,12 @@ def test_display_names_per_row_and_mixed_cells_keep_their_own_text() -> None:
     mixed = pd.Series([1, True, 3.0, "Thôn 3"], dtype=object)  # 1 == True for Python's hashing
     assert display_names(mixed).tolist() == ["1", "True", "3", "Thôn 3"]
     assert name_keys(mixed).tolist() == ["1", "true", "3", "thôn3"]
+
+
+def test_fold_text_is_the_one_diacritic_folding():
+    from geo.names import fold_text, fold_word
+
+    assert fold_text("Hà Đông, Hòa Bình") == "Ha Dong, Hoa Binh"
+    assert fold_text(unicodedata.normalize("NFD", "Mường Toong")) == "Muong Toong"
+    assert fold_word("Cố định") == "codinh" and fold_word("Thị xã") == "thixa"
+    assert fold_word("Tọa độ X") == "toadox"

@@ -12,9 +12,9 @@ from shapely.geometry import box
 
 from geo.cli.zones import zones_main
 from geo.errors import DataError
+from geo.zones import open_store
 from geo.zones.files import export_zones, import_zones, read_zones
 from geo.zones.record import Zone
-from geo.zones.store import open_store
 
 HTML_NAME = '<a href="javascript:alert(1)">Bản Nà</a> & "Khe"'
 FORMULA_NOTE = '=HYPERLINK("http://x","bấm")'

@@ -23,7 +23,7 @@ import views.common
 from geo.i18n import t
 from geo.io.upload import HOME_ENV
 from geo.settings import DEMO_DIR, ZONES_FILE_NAME, ZONES_STORE_ENV
-from geo.zones.store import open_store
+from geo.zones import open_store
 from layers.draw import DRAW_CSS, DRAW_JS, draw_control, draw_locale
 from layers.offline import DRAW_STATIC_FILES, cdn_urls, offline_map, strip_cdn
 from layers.zones import ZONE_STATUS_COLOURS, zones_layer, zones_legend

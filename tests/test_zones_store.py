@@ -17,8 +17,9 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box
 
 from geo.errors import DataError, ZoneStoreError
 from geo.settings import ZONES_FILE_NAME, ZONES_STORE_ENV
+from geo.zones import dataset_store, open_store
+from geo.zones.gpkg import GpkgZoneStore
 from geo.zones.record import Zone
-from geo.zones.store import GpkgZoneStore, dataset_store, open_store
 
 PG_URL = os.environ.get("COVERAGE_TEST_PG_URL", "")
 FULL_ZONE = Zone(

@@ -9,7 +9,7 @@ from shapely.geometry import Point, box
 
 from geo.model import Dataset
 from geo.plans.targets import Period, Plan, Target, Territory
-from geo.zones.store import open_store
+from geo.zones import open_store
 from geo.zones.suggest import accept, suggest_zones, zone_evidence
 
 VILLAGE_A = box(103.0, 22.0, 103.01, 22.01)  # ~1.0 × 1.1 km around the only site: fully inside its 1 km disc

@@ -26,7 +26,7 @@ from geo.model import Dataset
 from geo.plans.assessment import Assessment
 from geo.plans.targets import Plan, load_plans
 from geo.settings import DEMO_DIR
-from geo.zones.store import dataset_store, open_store, store_stamp
+from geo.zones import dataset_store, open_store, store_stamp
 from layers.offline import STATIC_FILES
 from views.map_build import MapRequest, MapSources, build_map
 

@@ -16,9 +16,12 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.compute.catalogue import INDICATORS
+from geo.compute.proximity import places_with_free_wifi
 from geo.i18n import t
 from geo.model import Dataset
+from geo.palette import MISSING_VILLAGE
 from geo.plans.targets import Plan, target_for
+from geo.vocab import Level, Overlay
 from layers.coverage import coverage_layer, coverage_legend
 from layers.hexagons import speed_cells, speed_layer, speed_legend
 from layers.legend import LegendEntry, legend, swatch
@@ -28,14 +31,12 @@ from layers.points import (
     SITE_CELL_M,
     places_layer,
     places_legend,
-    places_with_wifi,
     sites_layer,
     sites_legend,
     wifi_layer,
     wifi_legend,
 )
 from layers.simplify import METRES_PER_DEGREE, simplify_units
-from layers.style import MISSING_VILLAGE
 from layers.units import ftth_layer, ftth_legend, missing_villages_layer, units_layer, units_legend
 from layers.zones import zones_layer, zones_legend
 from views.map_data import ALL_TARGETS, missing_villages, units_for_map
@@ -56,8 +57,18 @@ __all__ = [
 ]
 
 #: Overlays a planner can switch on, in drawing order (bottom first), and those on at first.
-LAYER_KEYS = ("4g", "5g", "ftth", "speed", "zones", "missing_villages", "places", "wifi", "bts")
-DEFAULT_LAYERS = ("missing_villages", "bts")
+LAYER_KEYS = (
+    Overlay.COVERAGE_4G,
+    Overlay.COVERAGE_5G,
+    Overlay.FTTH,
+    Overlay.SPEED,
+    Overlay.WEAK_ZONES,
+    Overlay.MISSING_VILLAGES,
+    Overlay.PLACES,
+    Overlay.WIFI,
+    Overlay.BTS,
+)
+DEFAULT_LAYERS = (Overlay.MISSING_VILLAGES, Overlay.BTS)
 #: Most units drawn unsimplified, and most units drawn as simplified context around the chosen area.
 MAX_DETAIL_UNITS = 2000
 MAX_CONTEXT_UNITS = 20000
@@ -66,18 +77,18 @@ HEX_CELL_M = 500.0
 CELLS_ACROSS = 100
 #: Most Wi-Fi points or public places drawn in one view.
 MAX_POINT_MARKERS = 1500
-_POINT_LAYERS = {"wifi": "wifi_points", "places": "public_places"}
+_POINT_LAYERS = {Overlay.WIFI: "wifi_points", Overlay.PLACES: "public_places"}
 #: i18n key of each overlay's name.
 LAYER_LABELS = {
-    "4g": "layer_4g",
-    "5g": "layer_5g",
-    "ftth": "layer_ftth",
-    "speed": "layer_speed",
-    "zones": "layer_zones",
-    "missing_villages": "layer_missing_villages",
-    "places": "layer_places",
-    "wifi": "layer_wifi",
-    "bts": "layer_bts",
+    Overlay.COVERAGE_4G: "layer_4g",
+    Overlay.COVERAGE_5G: "layer_5g",
+    Overlay.FTTH: "layer_ftth",
+    Overlay.SPEED: "layer_speed",
+    Overlay.WEAK_ZONES: "layer_zones",
+    Overlay.MISSING_VILLAGES: "layer_missing_villages",
+    Overlay.PLACES: "layer_places",
+    Overlay.WIFI: "layer_wifi",
+    Overlay.BTS: "layer_bts",
 }
 
 
@@ -166,7 +177,9 @@ def _speed(
 
 def _by_village(request: MapRequest, dataset: Dataset) -> bool:
     """Whether "villages making the commune miss" applies: one indicator, commune level, villages known."""
-    return request.level == "commune" and request.indicator != ALL_TARGETS and "villages" in dataset.layers
+    return (
+        request.level == Level.COMMUNE and request.indicator != ALL_TARGETS and "villages" in dataset.layers
+    )
 
 
 def _too_many(name: str, lang: str) -> list[LegendEntry]:
@@ -225,7 +238,7 @@ def _missing_villages(o: _Overlay) -> list[LegendEntry]:
     request, sources, lang = o.request, o.sources, o.request.lang
     if not _by_village(request, o.dataset):
         return []
-    in_view = _clip(sources.geometries("village"), o.bounds)
+    in_view = _clip(sources.geometries(Level.VILLAGE), o.bounds)
     if in_view is not None and len(in_view) > MAX_DETAIL_UNITS:  # checked before evaluating villages
         return _too_many(o.name, lang)
     villages = missing_villages(
@@ -237,19 +250,19 @@ def _missing_villages(o: _Overlay) -> list[LegendEntry]:
     return [swatch("outline", MISSING_VILLAGE["color"], t("legend_missing_village", lang))]
 
 
-def _points(o: _Overlay, key: str) -> list[LegendEntry]:
+def _points(o: _Overlay, key: Overlay) -> list[LegendEntry]:
     lang, dataset = o.request.lang, o.dataset
     if (points := _clip(dataset.layer(_POINT_LAYERS[key]), o.bounds)) is None:
         return []
     if len(points) > MAX_POINT_MARKERS:
         return _too_many(o.name, lang)
-    if key == "wifi":
+    if key == Overlay.WIFI:
         wifi_layer(points, lang=lang, name=o.name, show=True).add_to(o.fmap)
         return wifi_legend(lang=lang)
     distance = dataset.settings.indicators.wifi_distance_m
     wifi = dataset.layer("wifi_points")
     metric_crs = dataset.settings.metric_crs
-    near = places_with_wifi(points, wifi, distance_m=distance, metric_crs=metric_crs)
+    near = places_with_free_wifi(points, wifi, distance_m=distance, crs=metric_crs)
     places_layer(points, near, lang=lang, name=o.name, show=True).add_to(o.fmap)
     return places_legend(lang=lang)
 
@@ -265,16 +278,16 @@ def _bts(o: _Overlay) -> list[LegendEntry]:
 
 #: The builder of each overlay key (:data:`LAYER_KEYS`): it draws the overlay on the map and returns
 #: its legend lines (none when there is nothing to draw in view).
-_BUILDERS: dict[str, Callable[[_Overlay], list[LegendEntry]]] = {
-    "4g": lambda o: _coverage(o, "4G"),
-    "5g": lambda o: _coverage(o, "5G"),
-    "ftth": _ftth,
-    "speed": _speed_overlay,
-    "zones": _zones,
-    "missing_villages": _missing_villages,
-    "places": lambda o: _points(o, "places"),
-    "wifi": lambda o: _points(o, "wifi"),
-    "bts": _bts,
+_BUILDERS: dict[Overlay, Callable[[_Overlay], list[LegendEntry]]] = {
+    Overlay.COVERAGE_4G: lambda o: _coverage(o, "4G"),
+    Overlay.COVERAGE_5G: lambda o: _coverage(o, "5G"),
+    Overlay.FTTH: _ftth,
+    Overlay.SPEED: _speed_overlay,
+    Overlay.WEAK_ZONES: _zones,
+    Overlay.MISSING_VILLAGES: _missing_villages,
+    Overlay.PLACES: lambda o: _points(o, Overlay.PLACES),
+    Overlay.WIFI: lambda o: _points(o, Overlay.WIFI),
+    Overlay.BTS: _bts,
 }
 
 

@@ -14,6 +14,7 @@ import shapely
 
 from geo.model import LEVEL_OF_LAYER, TERRITORY, Dataset
 from geo.plans.targets import Plan
+from geo.vocab import Level, Status
 
 __all__ = [
     "ALL_TARGETS",
@@ -36,10 +37,10 @@ ALL_TARGETS = "__all__"
 #: i18n key of each level's label.
 LEVEL_LABEL_KEYS = {
     TERRITORY: "level_territory",
-    "province": "level_province",
-    "district": "level_district",
-    "commune": "level_commune",
-    "village": "level_village",
+    Level.PROVINCE: "level_province",
+    Level.DISTRICT: "level_district",
+    Level.COMMUNE: "level_commune",
+    Level.VILLAGE: "level_village",
 }
 _MAP_COLUMNS = ["uid", "value", "unit", "target_text", "gap", "status"]
 
@@ -83,20 +84,20 @@ def units_for_map(geoms: gpd.GeoDataFrame, evaluation: pd.DataFrame, indicator: 
     """
     if indicator == ALL_TARGETS:
         judged = evaluation.assign(
-            missed=evaluation["status"].eq("missed"), met=evaluation["status"].eq("met")
+            missed=evaluation["status"].eq(Status.MISSED), met=evaluation["status"].eq(Status.MET)
         ).groupby("uid")
         rows = pd.DataFrame(
             {"n_missed": judged["missed"].sum(), "n_met": judged["met"].sum(), "n_targets": judged.size()}
         ).reset_index()
         rows["status"] = np.where(
-            rows["n_missed"] > 0, "missed", np.where(rows["n_met"] > 0, "met", "no data")
+            rows["n_missed"] > 0, Status.MISSED, np.where(rows["n_met"] > 0, Status.MET, Status.NO_DATA)
         )
         rows["value"] = rows["n_missed"].astype(float)
         rows = rows.drop(columns="n_met")
     else:
         rows = evaluation.loc[evaluation["indicator"] == indicator, _MAP_COLUMNS]
     out = geoms[["uid", "name", "geometry"]].merge(rows, on="uid", how="left")
-    out["status"] = out["status"].fillna("no data")
+    out["status"] = out["status"].fillna(Status.NO_DATA)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=geoms.crs)
 
 
@@ -105,7 +106,7 @@ def missing_table(evaluation: pd.DataFrame, indicator: str, *, lang: str = "vi")
 
     Columns: uid, code, name, indicator label (in ``lang``), value, unit, target_text, gap, closing text.
     """
-    rows = evaluation[evaluation["status"].eq("missed")]
+    rows = evaluation[evaluation["status"].eq(Status.MISSED)]
     if indicator != ALL_TARGETS:
         rows = rows[rows["indicator"] == indicator]
     label, closing = ("label_vi", "closing_vi") if lang == "vi" else ("label_en", "closing_en")
@@ -120,9 +121,9 @@ def territory_summary(evaluation: pd.DataFrame) -> dict[str, int]:
     """Return how many of the territory's targets are met, missed, without data, and in total."""
     counts = evaluation["status"].value_counts()
     return {
-        "met": int(counts.get("met", 0)),
-        "missed": int(counts.get("missed", 0)),
-        "nodata": int(counts.get("no data", 0) + counts.get("insufficient samples", 0)),
+        Status.MET: int(counts.get(Status.MET, 0)),
+        Status.MISSED: int(counts.get(Status.MISSED, 0)),
+        Status.NO_DATA: int(counts.get(Status.NO_DATA, 0) + counts.get(Status.INSUFFICIENT, 0)),
         "total": len(evaluation),
     }
 
@@ -135,11 +136,11 @@ def missing_villages(
     if indicator == ALL_TARGETS:
         return village_geoms.iloc[:0].assign(status=pd.Series(dtype=object))
     communes = commune_eval.loc[
-        commune_eval["indicator"].eq(indicator) & commune_eval["status"].eq("missed"), "uid"
+        commune_eval["indicator"].eq(indicator) & commune_eval["status"].eq(Status.MISSED), "uid"
     ]
     rows = village_eval[
         village_eval["indicator"].eq(indicator)
-        & village_eval["status"].eq("missed")
+        & village_eval["status"].eq(Status.MISSED)
         & village_eval["parent_uid"].isin(communes)
     ]
     return units_for_map(village_geoms[village_geoms["uid"].isin(rows["uid"])], rows, indicator)

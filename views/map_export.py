@@ -11,14 +11,13 @@ import streamlit as st
 from geo.compute.catalogue import INDICATORS
 from geo.errors import GeoError
 from geo.i18n import t
+from geo.vocab import PRINTED_OVERLAYS, Level
 from views.common import assessment, choice_key, map_sources, plans
 from views.map_build import MapRequest
 from views.map_data import ALL_TARGETS
 
 __all__ = ["export_panel"]
 
-#: Interactive layer keys → the printed map's overlays (geo.export.draw.OVERLAYS).
-_PRINTED = {"4g": "coverage_4g", "ftth": "ftth", "wifi": "wifi", "bts": "bts", "zones": "weak_zones"}
 _MIME = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml"}
 
 
@@ -27,7 +26,7 @@ def _make(dataset, rows: pd.DataFrame, request: MapRequest, stamp: float, choice
     from geo.export import export_map  # matplotlib: imported on the first export, not on the first map
 
     sources = map_sources(request.folder, stamp, request.plan_id, request.year)
-    unit = request.area if request.level == "village" else None
+    unit = request.area if request.level == Level.VILLAGE else None
     name = f"ban_do_{choice['indicator']}_{request.year}.{choice['format']}"
     with tempfile.TemporaryDirectory() as tmp:
         out = export_map(
@@ -41,7 +40,7 @@ def _make(dataset, rows: pd.DataFrame, request: MapRequest, stamp: float, choice
             paper=choice["paper"],
             orientation=choice["orientation"],
             dpi=200,
-            layers=tuple(_PRINTED[k] for k in request.layers if k in _PRINTED),
+            layers=tuple(k for k in PRINTED_OVERLAYS if k in request.layers),
             weak_zones=sources.zones(),
             lang=request.lang,
         )
@@ -76,7 +75,7 @@ def export_panel(lang: str, dataset, rows: pd.DataFrame, request: MapRequest, st
             try:
                 st.session_state["export_file"] = _make(dataset, rows, request, stamp, choice)
             except GeoError as exc:
-                st.error(t("export_failed", lang, message=str(exc) if lang == "vi" else exc.en))
+                st.error(t("export_failed", lang, message=exc.text(lang)))
         made = st.session_state.get("export_file")
         if made:
             name, data = made

@@ -15,7 +15,8 @@ from geo.compute.catalogue import INDICATORS
 from geo.errors import GeoError, errors_in
 from geo.i18n import t
 from geo.model import TERRITORY
-from layers.style import status_label
+from geo.palette import status_label
+from geo.vocab import Level, Overlay, Status
 from views.common import (
     cached_map,
     choice_key,
@@ -66,7 +67,7 @@ def _choices(lang: str, dataset, folder: str, stamp: float) -> MapRequest | None
     levels = available_levels(dataset)
     key = choice_key("level", lang)
     if st.session_state.get(key) not in levels:
-        st.session_state[key] = "commune" if "commune" in levels else levels[-1]
+        st.session_state[key] = Level.COMMUNE if Level.COMMUNE in levels else levels[-1]
     level = side.selectbox(
         t("level", lang), levels, format_func=lambda v: t(LEVEL_LABEL_KEYS[v], lang), key=key
     )
@@ -90,10 +91,12 @@ def _choices(lang: str, dataset, folder: str, stamp: float) -> MapRequest | None
     layers = tuple(
         key
         for key in LAYER_KEYS
-        if side.checkbox(t(LAYER_LABELS[key], lang), value=key in DEFAULT_LAYERS, key=f"layer_{key}")
+        if side.checkbox(t(LAYER_LABELS[key], lang), value=key in DEFAULT_LAYERS, key=LAYER_LABELS[key])
     )
     per_operator = side.checkbox(
-        t("per_operator", lang), key="per_operator", disabled=not {"4g", "5g"} & set(layers)
+        t("per_operator", lang),
+        key="per_operator",
+        disabled=not {Overlay.COVERAGE_4G, Overlay.COVERAGE_5G} & set(layers),
     )
     basemap = side.checkbox(t("basemap", lang), key="basemap")
     return MapRequest(
@@ -133,9 +136,9 @@ def _summary(lang: str, folder: str, stamp: float, request: MapRequest) -> None:
     st.subheader(t("summary_title", lang))
     st.markdown(f"**{t('summary_met', lang, met=counts['met'], total=counts['total'])}**")
     first, second, third = st.columns(3)
-    first.metric(status_label("met", lang), counts["met"])
-    second.metric(status_label("missed", lang), counts["missed"])
-    third.metric(status_label("no data", lang), counts["nodata"])
+    first.metric(status_label(Status.MET, lang), counts[Status.MET])
+    second.metric(status_label(Status.MISSED, lang), counts[Status.MISSED])
+    third.metric(status_label(Status.NO_DATA, lang), counts[Status.NO_DATA])
 
 
 def _table_frame(table: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -215,7 +218,7 @@ def render() -> None:
     try:
         dataset = load_dataset(folder, stamp)
     except GeoError as exc:
-        st.error(t("error_dataset", lang, message=str(exc) if lang == "vi" else exc.en))
+        st.error(t("error_dataset", lang, message=exc.text(lang)))
         return
     st.title(f"{t('app_title', lang)} — {dataset.name}")
     errors = errors_in(dataset.problems)

@@ -29,7 +29,7 @@ def _staged(lang: str, files) -> tuple[object, list[FileInfo]] | None:
         return cached[1], cached[2]
     staging, refused = stage_files({f.name: f.getvalue() for f in files})
     for error in refused:
-        st.error(str(error) if lang == "vi" else error.en)
+        st.error(error.text(lang))
     infos = [info for path in sorted(staging.iterdir()) for info in inspect_file(path)]
     st.session_state["upload_staged"] = (signature, staging, infos)
     return staging, infos
@@ -107,7 +107,7 @@ def render() -> None:
     try:
         dataset, saved = commit_dataset(staging, name=name.strip(), layers=chosen)
     except GeoError as exc:
-        st.error(t("upload_error", lang, message=str(exc) if lang == "vi" else exc.en))
+        st.error(t("upload_error", lang, message=exc.text(lang)))
         return
     except Exception as exc:  # a reader bug must not take the page down; the data in use stays
         log.exception("reading the uploaded dataset failed")

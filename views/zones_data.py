@@ -1,7 +1,7 @@
 """What the weak-signal zones page reads and writes: the store's state, cached maps and evidence, the
 drawing taken from the map, and the tables shown to the planner.
 
-The zone store of a dataset is :func:`geo.zones.store.dataset_store` (its GeoPackage, or a shared store).
+The zone store of a dataset is :func:`geo.zones.dataset_store` (its GeoPackage, or a shared store).
 Reads are cached by the store's stamp (:func:`views.common.zones_stamp`), so a save shows at once; a
 store that cannot be opened gives a :class:`StoreState` with ``error`` set and no zones — the page then
 shows the message and offers no save, so an empty layer can never be written over the real one. The
@@ -33,9 +33,10 @@ from geo.errors import DataError, GeoError, ZoneStoreError
 from geo.i18n import STRINGS, t
 from geo.model import Dataset
 from geo.plans.targets import Plan
+from geo.zones import dataset_store, open_store
 from geo.zones.files import export_zones
 from geo.zones.record import SEVERITY_LABELS, STATUS_LABELS, zones_frame
-from geo.zones.store import ZoneStore, dataset_store, open_store
+from geo.zones.store import ZoneStore
 from geo.zones.suggest import ZoneEvidence, suggest_zones, zone_evidence
 from layers.draw import draw_control, draw_locale
 from layers.legend import legend
@@ -260,7 +261,7 @@ def write(ctx: PageContext, action: Callable[[ZoneStore], Any], message: str | N
         with open_store(store_path(ctx.folder)) as store:
             result = action(store)
     except (DataError, ZoneStoreError) as exc:
-        st.error(t("zones_write_error", ctx.lang, message=str(exc) if ctx.lang == "vi" else exc.en))
+        st.error(t("zones_write_error", ctx.lang, message=exc.text(ctx.lang)))
         for problem in getattr(exc, "problems", [])[1:]:
             st.error(problem.text(ctx.lang))
         return False, None

@@ -8,6 +8,7 @@ import streamlit as st
 
 from geo.i18n import t
 from geo.settings import OPERATORS
+from geo.zones import open_store
 from geo.zones.record import (
     SEVERITIES,
     SEVERITY_LABELS,
@@ -16,7 +17,6 @@ from geo.zones.record import (
     ZONE_STATUSES,
     ZONE_TECHNOLOGIES,
 )
-from geo.zones.store import open_store
 from views.zones_data import (
     PageContext,
     clear_drawing,

@@ -253,13 +253,13 @@ def render() -> None:
     try:
         dataset = load_dataset(folder, stamp)
     except GeoError as exc:
-        st.error(t("error_dataset", lang, message=str(exc) if lang == "vi" else exc.en))
+        st.error(t("error_dataset", lang, message=exc.text(lang)))
         return
     plan_id, year = _plan_choice(lang, dataset.province)
     st.title(f"{t('zones_title', lang)} — {dataset.name}")
     state = read_store(folder)
     if state.error is not None:
-        st.error(t("zones_store_error", lang, message=str(state.error) if lang == "vi" else state.error.en))
+        st.error(t("zones_store_error", lang, message=state.error.text(lang)))
     show_flash()
     ctx = PageContext(
         lang, folder, stamp, dataset, plan_id, plans()[plan_id], year, user, state, unit_names(dataset)

@@ -112,12 +112,12 @@ def _check_indicator(indicator: str | None) -> None:
 
 def _zones(store: str | None, dataset_folder: str):
     """The live weak-signal zones of ``store`` (default: the dataset's own or the shared store), or None."""
-    from geo.zones.store import dataset_store, open_store
+    from geo.zones import dataset_store, open_store
 
-    path = store or dataset_store(dataset_folder)
-    if store is None and not path.startswith(("postgresql://", "postgres://")) and not Path(path).exists():
+    opened = open_store(store or dataset_store(dataset_folder), create=store is not None)
+    if opened is None:
         return None
-    with open_store(path) as opened:
+    with opened:
         return opened.list()
 
 
@@ -298,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
         return args.func(args)
 
-    return guarded(run, lambda exc: str(exc) if state["lang"] == "vi" else exc.en)
+    return guarded(run, lambda exc: exc.text(state["lang"]))
 
 
 def _global_options(argv: list[str]) -> tuple[list[str], str | None]:

@@ -15,9 +15,9 @@ import pandas as pd
 
 from geo.cli.common import BilingualParser, guarded
 from geo.errors import DataError, GeoError, Problem, errors_in
+from geo.zones import open_store
 from geo.zones.files import export_zones, import_zones
-from geo.zones.record import STATUS_LABELS
-from geo.zones.store import open_store
+from geo.zones.record import zone_status_label
 
 __all__ = ["build_zones_parser", "zones_main", "zones_table"]
 
@@ -38,7 +38,7 @@ def zones_table(gdf: pd.DataFrame, *, lang: str = "vi") -> str:
     if gdf.empty:
         return "Chưa có vùng lõm sóng nào." if lang == "vi" else "No weak-signal zones yet."
     df = pd.DataFrame(gdf[_LIST_COLUMNS]).copy()
-    df["status"] = df["status"].map(lambda s: STATUS_LABELS[s][0 if lang == "vi" else 1])
+    df["status"] = df["status"].map(lambda s: zone_status_label(s, lang))
     df.loc[gdf["deleted"].to_numpy(bool), "status"] += " (đã xóa)" if lang == "vi" else " (deleted)"
     return df.to_string(index=False)
 
@@ -147,6 +147,6 @@ def zones_main(argv: list[str]) -> int:
     def data_error(exc: GeoError) -> str:
         problems = exc.problems if isinstance(exc, DataError) else []
         lang = state["lang"]
-        return _problems_text(problems, lang) if problems else (str(exc) if lang == "vi" else exc.en)
+        return _problems_text(problems, lang) if problems else exc.text(lang)
 
     return guarded(run, data_error)

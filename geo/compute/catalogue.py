@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from geo.names import fold_text
 
 __all__ = [
     "GROUPS",
@@ -332,8 +333,7 @@ def normalise_label(text: str) -> str:
     Folding diacritics also makes old/new tone-mark placement ("hoà"/"hòa") and decomposed
     (Windows-1258) text compare equal.
     """
-    folded = unicodedata.normalize("NFD", str(text).lower().replace("đ", "d"))
-    bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    bare = fold_text(str(text).lower())
     return " ".join("".join(ch if ch.isalnum() else " " for ch in bare).split())
 
 

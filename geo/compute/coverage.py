@@ -33,7 +33,8 @@ from pyproj import Transformer
 from geo.compute.hierarchy import Hierarchy, point_xy
 from geo.compute.pathloss import pathloss_radius_m
 from geo.model import Dataset
-from geo.settings import OPERATORS, STORAGE_CRS, CoverageSettings, Settings
+from geo.names import fold_word
+from geo.settings import OPERATOR_ALIASES, OPERATORS, STORAGE_CRS, CoverageSettings, Settings
 
 __all__ = [
     "BROADBAND",
@@ -59,15 +60,8 @@ log = logging.getLogger(__name__)
 BROADBAND = ("4G", "5G")
 #: Settings a site can stand in, as keys of ``CoverageSettings.radius_m[tech]``.
 SETTINGS_KINDS = ("urban", "rural", "mountainous")
-_OPERATOR_KEYS = {
-    "viettel": "Viettel",
-    "vnpt": "VNPT",
-    "vinaphone": "VNPT",
-    "vnpt-vinaphone": "VNPT",
-    "mobifone": "MobiFone",
-    "vietnamobile": "Vietnamobile",
-}
 _ARC_SEGMENTS = 16
+_OPERATOR_INDEX = {name: i for i, name in enumerate(OPERATORS)}
 _POINT_CHUNK = 400_000
 
 
@@ -149,12 +143,11 @@ def _per_distinct(values: pd.Series, parse) -> np.ndarray:
 
 
 def _parse_operators(text: str) -> int:
-    known = {name.lower(): i for i, name in enumerate(OPERATORS)}
+    other = OPERATORS.index("other")
     bits = 0
-    for token in re.split(r"[;,/+|]", text.lower()):
-        token = token.strip()
-        if token:
-            bits |= 1 << known.get(_OPERATOR_KEYS.get(token, token).lower(), OPERATORS.index("other"))
+    for token in re.split(r"[;,/+|]", text):
+        if token := fold_word(token):
+            bits |= 1 << _OPERATOR_INDEX.get(OPERATOR_ALIASES.get(token, ""), other)
     return bits or 1 << OPERATORS.index("other")
 
 

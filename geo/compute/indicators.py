@@ -20,8 +20,8 @@ mobile_speed, fixed_speed       median download (Mbit/s) of the tests       unit
 
 Rates are ``100 · numerator / denominator`` (%), added up the hierarchy by
 :func:`geo.compute.hierarchy.aggregate_counts`; speeds are medians of the raw tests at each level.
-A unit without data has value NaN and denominator 0. ``flag`` is ``"no_data"`` then, and
-``"insufficient_samples"`` for a speed from fewer than ``min_speed_tests`` tests.
+A unit without data has value NaN and denominator 0. ``flag`` is ``"no data"`` then, and
+``"insufficient samples"`` for a speed from fewer than ``min_speed_tests`` tests.
 """
 
 from __future__ import annotations
@@ -37,13 +37,13 @@ from geo.compute.hierarchy import (
     aggregate_counts,
     aggregate_items,
     aggregate_medians,
-    flag_values,
     point_xy,
 )
-from geo.compute.proximity import near_free_wifi, shared_sites, site_clusters
+from geo.compute.proximity import places_with_free_wifi, shared_sites, site_clusters
 from geo.compute.sampling import MAX_SAMPLES, grid_coverage_bits, sample_grid
 from geo.model import Dataset
 from geo.settings import OPERATORS
+from geo.vocab import Status
 
 __all__ = [
     "SPATIAL_INDICATORS",
@@ -328,10 +328,8 @@ def _wifi_counts(dataset: Dataset, hierarchy: Hierarchy) -> dict[str, dict]:
     places, wifi = dataset.layers["public_places"], dataset.layers["wifi_points"]
     crs = dataset.settings.metric_crs
     lon, lat = point_xy(places.geometry)
-    free = flag_values(wifi["free"]) != 0.0 if "free" in wifi else np.ones(len(wifi), dtype=bool)
-    wifi_x, wifi_y = to_metric(*point_xy(wifi.geometry[free]), crs)
-    near = near_free_wifi(
-        *to_metric(lon, lat, crs), wifi_x, wifi_y, distance_m=dataset.settings.indicators.wifi_distance_m
+    near = places_with_free_wifi(
+        places, wifi, distance_m=dataset.settings.indicators.wifi_distance_m, crs=crs
     )
     label = _column_text(places, "name").fillna(_column_text(places, "kind")).fillna("?")
     ones = np.ones(len(near))
@@ -382,8 +380,8 @@ def _assemble(hierarchy: Hierarchy, found: dict[str, dict], *, min_tests: int) -
         if "missing" in entry:
             at, lists = aggregate_items(*entry["missing"], hierarchy, limit=DETAIL_LIMIT)
             detail[at, j] = lists
-    flag = np.where(denominator > 0, "", "no_data").astype(object)
-    flag[(n_samples > 0) & (n_samples < min_tests)] = "insufficient_samples"
+    flag = np.where(denominator > 0, "", Status.NO_DATA).astype(object)
+    flag[(n_samples > 0) & (n_samples < min_tests)] = Status.INSUFFICIENT
     samples = pd.array(n_samples.ravel(), dtype="Int64")
     samples[n_samples.ravel() < 0] = pd.NA  # rates have no test count
     parent = nodes["parent"].to_numpy()

@@ -17,7 +17,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["site_clusters", "shared_sites", "near_free_wifi"]
+from geo.compute.coverage import to_metric
+from geo.compute.hierarchy import flag_values, point_xy
+
+__all__ = ["site_clusters", "shared_sites", "near_free_wifi", "places_with_free_wifi"]
 
 
 def site_clusters(x: np.ndarray, y: np.ndarray, *, merge_distance_m: float) -> np.ndarray:
@@ -81,3 +84,18 @@ def near_free_wifi(
     )
     found[place_ok[place]] = True
     return found
+
+
+def places_with_free_wifi(places, wifi, *, distance_m: float, crs: str) -> np.ndarray:
+    """Return True per public place (rows of ``places``, EPSG:4326) with a free Wi-Fi point of ``wifi``
+    within ``distance_m`` metres, measured in ``crs``.
+
+    The one rule behind the ``public_free_wifi`` indicator and the map's place markers: Wi-Fi points
+    with ``free`` false are ignored (missing or unknown ``free`` counts as free); no Wi-Fi layer
+    means no place has Wi-Fi near.
+    """
+    if wifi is None or not len(wifi) or not len(places):
+        return np.zeros(len(places), dtype=bool)
+    free = flag_values(wifi["free"]) != 0.0 if "free" in wifi else np.ones(len(wifi), dtype=bool)
+    wifi_x, wifi_y = to_metric(*point_xy(wifi.geometry[free]), crs)
+    return near_free_wifi(*to_metric(*point_xy(places.geometry), crs), wifi_x, wifi_y, distance_m=distance_m)

@@ -25,6 +25,7 @@ from geo.model import TERRITORY, Dataset
 from geo.plans.assessment import Assessment
 from geo.plans.evaluate import target_text
 from geo.plans.targets import Plan, Target
+from geo.vocab import Level
 
 __all__ = [
     "ANNEX_FONT",
@@ -106,7 +107,7 @@ def evaluate_years(
     year (``dataset`` is the dataset or its :class:`~geo.plans.assessment.Assessment`, whose indicators and
     hierarchy are then reused)."""
     assessment = Assessment.of(dataset)
-    levels = [TERRITORY] + (["commune"] if "communes" in assessment.dataset.layers else [])
+    levels = [TERRITORY] + ([Level.COMMUNE] if "communes" in assessment.dataset.layers else [])
     return {
         year: pd.concat([assessment.evaluate(plan, year, level=lv) for lv in levels], ignore_index=True)
         for year in years
@@ -188,7 +189,7 @@ def annex_tables(
     untinted. Indicators are those the plan states a target or baseline for, in catalogue order.
     """
     frame = evaluations.get(year, pd.DataFrame(columns=["uid", "name", "level"]))
-    communes = frame.loc[frame["level"] == "commune", ["uid", "name"]].drop_duplicates("uid")
+    communes = frame.loc[frame["level"] == Level.COMMUNE, ["uid", "name"]].drop_duplicates("uid")
     units = [(TERRITORY, dataset.name), *communes.itertuples(index=False, name=None)]
     return [_table(plan, evaluations, uid, name, year) for uid, name in units]
 

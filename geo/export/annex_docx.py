@@ -2,7 +2,7 @@
 
 Same columns and rows as the XLSX sheet (:mod:`geo.export.annex_xlsx`; both read the model of
 :mod:`geo.export.annex`): A4 landscape, Times New Roman, the header row repeated on every page,
-group rows spanning the table, the "Đánh giá" cells shaded in the status colours of :mod:`layers.style`.
+group rows spanning the table, the "Đánh giá" cells shaded in the status colours of :mod:`geo.palette`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from docx.table import _Cell
 from geo.export.annex import ANNEX_FONT, AnnexTable, header_cells
 from geo.export.text import date_text, number_text, value_text
 from geo.model import Dataset
+from geo.palette import STATUS_COLOURS, STATUS_TEXT_COLOURS, STATUS_TINTS, status_label
 from geo.plans.targets import Plan
-from layers.style import STATUS_COLOURS, STATUS_TEXT_COLOURS, STATUS_TINTS, status_label
+from geo.vocab import Status
 
 __all__ = ["write_docx"]
 
@@ -110,7 +111,7 @@ def write_docx(table: AnnexTable, plan: Plan, dataset: Dataset, *, out: Path, ma
         for k, text in enumerate(texts):
             _write(cells[k], text, centre=k != 1)
         for k, status in enumerate(item.target_status):
-            if status in ("met", "missed"):
+            if status in (Status.MET, Status.MISSED):
                 _shade(cells[first_target + k], STATUS_TINTS[status])
         if item.status:
             status_cell = cells[len(texts)]

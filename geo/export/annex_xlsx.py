@@ -22,8 +22,9 @@ from geo.compute.catalogue import INDICATORS
 from geo.export.annex import ANNEX_FONT, AnnexRow, AnnexTable, header_cells
 from geo.export.text import date_text, value_text
 from geo.model import TERRITORY, Dataset
+from geo.palette import STATUS_COLOURS, STATUS_TEXT_COLOURS, STATUS_TINTS, status_label
 from geo.plans.targets import Plan
-from layers.style import STATUS_COLOURS, STATUS_TEXT_COLOURS, STATUS_TINTS, status_label
+from geo.vocab import Status
 
 __all__ = ["write_xlsx"]
 
@@ -157,7 +158,7 @@ def _write_row(ws: Worksheet, r: int, item: AnnexRow, first_target: int, value_c
     if item.is_group:
         return
     for k, status in enumerate(item.target_status):
-        if status in ("met", "missed"):
+        if status in (Status.MET, Status.MISSED):
             ws.cell(r, first_target + k).fill = _fill(STATUS_TINTS[status])
     if item.status in STATUS_COLOURS:
         cell = ws.cell(r, value_col + 1)

@@ -3,7 +3,7 @@
 Pages: a cover (title, territory, plan, year, date, contents), the overview map (communes by
 status), then per commune its map (villages by status of the chosen indicator) with a table of
 its indicators against the plan's targets, and a last page listing the weak-signal zones. Maps
-and texts share :mod:`geo.export.draw`, :mod:`geo.export.map` and :mod:`layers.style` with the
+and texts share :mod:`geo.export.draw`, :mod:`geo.export.map` and :mod:`geo.palette` with the
 single-sheet maps, so a colour means the same on every page.
 """
 
@@ -30,18 +30,18 @@ from geo.export.fonts import PRINT_RC, print_font
 from geo.export.map import DEFAULT_LAYERS, legend_title, map_figure, paper_inches
 from geo.export.text import date_text, localise, source_line, value_text
 from geo.model import Dataset
+from geo.palette import STATUS_COLOURS, STATUS_TEXT_COLOURS, status_label
 from geo.plans.assessment import Assessment
 from geo.plans.targets import Plan
-from layers.style import STATUS_COLOURS, STATUS_TEXT_COLOURS, status_label
+from geo.vocab import Level
+from geo.zones.record import zone_status_label
 
-__all__ = ["MAIN_INDICATORS", "ZONE_STATUS_LABELS", "table_height_pt", "draw_table", "export_atlas"]
+__all__ = ["MAIN_INDICATORS", "table_height_pt", "draw_table", "export_atlas"]
 
 log = logging.getLogger(__name__)
 
 #: Indicators an atlas maps when none is chosen, first present wins (the plans' headline ones).
 MAIN_INDICATORS = ("village_mobile_bb_coverage", "village_ftth_coverage", "household_mobile_bb_coverage")
-#: Weak-signal zone statuses as the atlas prints them.
-ZONE_STATUS_LABELS = {"reported": "Được báo cáo", "verified": "Đã xác minh", "resolved": "Đã khắc phục"}
 _NO_ZONES = "Chưa có vùng lõm sóng nào được ghi nhận."
 
 
@@ -140,7 +140,7 @@ def _commune_page(
     """One commune: its villages' map (at least 35 % of the page) over the table of its indicators."""
     fig = _page(size)
     uid, name = commune["uid"], commune["name"]
-    rows = evaluations["commune"]
+    rows = evaluations[Level.COMMUNE]
     rows = rows[rows["uid"] == uid]
     body = [
         [str(k + 1), *_wrap([r["label_vi"]], 72), r["unit"], value_text(r["value"], r["indicator"]),
@@ -154,11 +154,11 @@ def _commune_page(
     label = INDICATORS[indicator].label_vi
     fig.text(0.5, 0.965, name, ha="center", va="top", fontsize=15, fontweight="bold")
     fig.text(0.5, 0.93, textwrap.fill(f"{label} – năm {year}", 95), ha="center", va="top", fontsize=9)
-    villages = evaluations.get("village")
+    villages = evaluations.get(Level.VILLAGE)
     source = (
         villages
         if villages is not None and villages["parent_uid"].isin([uid]).any()
-        else evaluations["commune"]
+        else evaluations[Level.COMMUNE]
     )
     units = status_units(assessment, source, indicator=indicator, unit=uid)
     ax = fig.add_axes((0.06, map_bottom, 0.88, 0.905 - map_bottom))
@@ -195,7 +195,7 @@ def _zones_page(size, weak_zones: gpd.GeoDataFrame | None, dataset: Dataset, foo
     def column(name: str) -> list[str]:
         return zones[name].fillna("").astype(str).tolist() if name in zones else [""] * len(zones)
 
-    statuses = [ZONE_STATUS_LABELS.get(s, s) for s in column("status")]
+    statuses = [zone_status_label(s) for s in column("status")]
     body = [
         [str(k + 1), *_wrap([n], 30), *_wrap([w], 20), t, s, *_wrap([note], 40)]
         for k, (n, w, t, s, note) in enumerate(
@@ -232,7 +232,7 @@ def export_atlas(
     today) is printed and stored as the PDF's dates. Raises :class:`GeoError` when the commune
     evaluation is missing or empty.
     """
-    if "commune" not in evaluations:
+    if Level.COMMUNE not in evaluations:
         raise GeoError(
             "Tập bản đồ cần bảng đánh giá cấp xã (evaluations['commune']).",
             "The atlas needs the commune-level evaluation (evaluations['commune']).",
@@ -241,7 +241,7 @@ def export_atlas(
     dataset = assessment.dataset
     print_font()
     made_on = made_on or date.today()
-    communes_ev = evaluations["commune"]
+    communes_ev = evaluations[Level.COMMUNE]
     indicator = _pick_indicator(communes_ev, indicator)
     communes = communes_ev[["uid", "name"]].drop_duplicates("uid")
     size = paper_inches("A4", "portrait")

@@ -1,7 +1,7 @@
 """Drawing primitives of printed maps: units filled by status, overlays, labels, scale bar, north arrow.
 
 Everything is drawn in the dataset's metric CRS (``dataset.settings.metric_crs``, metres), so the
-scale bar is true. Colours, hatches and legend labels come from :mod:`layers.style`, the style the
+scale bar is true. Colours, hatches and legend labels come from :mod:`geo.palette`, the style the
 interactive map uses too. :func:`draw_map` composes the primitives on one matplotlib ``Axes``;
 :mod:`geo.export.map` and :mod:`geo.export.atlas` lay the sheets out around it.
 """
@@ -29,8 +29,7 @@ from geo.errors import GeoError
 from geo.export.fonts import FONT_FAMILY
 from geo.export.text import number_text
 from geo.model import Dataset
-from geo.plans.assessment import Assessment
-from layers.style import (
+from geo.palette import (
     BOUNDARY,
     LAYER_STYLES,
     STATUS_COLOURS,
@@ -38,6 +37,8 @@ from layers.style import (
     layer_label,
     status_label,
 )
+from geo.plans.assessment import Assessment
+from geo.vocab import PRINTED_OVERLAYS, Level, Status
 
 __all__ = [
     "OVERLAYS",
@@ -52,15 +53,15 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Overlay layers a map may show, in drawing order (names of :data:`layers.style.LAYER_STYLES`;
+#: Overlay layers a map may show, in drawing order (names of :data:`geo.palette.LAYER_STYLES`;
 #: ``"bts"`` draws both ``bts_shared`` and ``bts_single``).
-OVERLAYS = ("coverage_4g", "ftth", "wifi", "bts", "weak_zones")
+OVERLAYS = PRINTED_OVERLAYS
 #: Levels from the finest up: a mixed evaluation is drawn at its finest level.
-_FINEST_FIRST = ("village", "commune", "district", "province", "territory")
+_FINEST_FIRST = (Level.VILLAGE, Level.COMMUNE, Level.DISTRICT, Level.PROVINCE, Level.TERRITORY)
 #: gid of the patches labels must keep clear of (the north arrow's box).
 _FURNITURE = "map-furniture"
 #: Statuses always shown in a legend, even with no unit in them (so "no data" is never a surprise).
-_ALWAYS = ("met", "missed", "no data")
+_ALWAYS = (Status.MET, Status.MISSED, Status.NO_DATA)
 
 
 @dataclass
@@ -109,7 +110,7 @@ def status_units(
         log.warning("%d evaluated %s unit(s) have no geometry and are not drawn", int(lost.sum()), level)
     keep = rows[["uid", "status", "value", "target_text"]].drop_duplicates("uid")
     out = geoms[["uid", "name", "parent_uid", "geometry"]].merge(keep, on="uid", how="left")
-    out["status"] = out["status"].astype(object).where(out["status"].notna(), "no data")
+    out["status"] = out["status"].astype(object).where(out["status"].notna(), Status.NO_DATA)
     out["level"] = level
     return out
 
@@ -143,7 +144,7 @@ def _overlay_handle(key: str, lang: str) -> Patch | Line2D:
 
 def legend_handles(key: MapKey, *, lang: str = "vi") -> list[Patch | Line2D]:
     """Return legend entries: one patch per status (met, missed, no data always; label with the count
-    of units) then one entry per overlay drawn, in :mod:`layers.style` colours."""
+    of units) then one entry per overlay drawn, in :mod:`geo.palette` colours."""
     statuses = [s for s in STATUS_COLOURS if s in _ALWAYS or key.counts.get(s, 0)]
     handles: list[Patch | Line2D] = [
         _status_patch(s, f"{status_label(s, lang)} ({key.counts.get(s, 0)})") for s in statuses

@@ -26,9 +26,10 @@ from geo.export.draw import MapKey, draw_map, legend_handles, status_units
 from geo.export.fonts import PRINT_RC, print_font
 from geo.export.text import localise, number_text, source_line
 from geo.model import TERRITORY, Dataset
+from geo.palette import BOUNDARY, STATUS_COLOURS
 from geo.plans.assessment import Assessment
 from geo.plans.targets import Plan
-from layers.style import BOUNDARY, STATUS_COLOURS
+from geo.vocab import Status
 
 __all__ = [
     "PAPERS_MM",
@@ -106,7 +107,9 @@ def _inset(fig: Figure, box: tuple[float, ...], assessment: Assessment, focus: g
         crs = assessment.settings.metric_crs
         whole = assessment.geometries(TERRITORY)
         whole.to_crs(crs).plot(ax=ax, facecolor="#F2F2F2", edgecolor=BOUNDARY["color"], linewidth=0.6)
-        focus.to_crs(crs).plot(ax=ax, facecolor=STATUS_COLOURS["missed"], edgecolor="#000000", linewidth=0.6)
+        focus.to_crs(crs).plot(
+            ax=ax, facecolor=STATUS_COLOURS[Status.MISSED], edgecolor="#000000", linewidth=0.6
+        )
         ax.set_title("Vị trí trong địa bàn" if lang == "vi" else "Location in the territory", fontsize=7)
         ax.set(aspect="equal", xticks=[], yticks=[], xlabel="", ylabel="")
         return

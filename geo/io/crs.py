@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -36,6 +35,7 @@ from geo.io.crs_zones import (
     TM3_EPSG_BY_MERIDIAN,
     TM3_MERIDIAN_BY_PROVINCE,
 )
+from geo.names import fold_word
 from geo.settings import STORAGE_CRS, VIETNAM_BOUNDS
 
 __all__ = [
@@ -76,9 +76,7 @@ class CrsDecision:
 
 def _province_key(name: str) -> str:
     """Return a comparison key: no diacritics, đ→d, lower case, letters only, no "tỉnh"/"TP" prefix."""
-    text = unicodedata.normalize("NFD", name).replace("đ", "d").replace("Đ", "D")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = re.sub(r"[^a-z0-9]", "", text)
+    text = fold_word(name)
     text = re.sub(r"^(tinh|thanhpho|tp)(?=[a-z])", "", text)
     text = re.sub(r"(city|province)$", "", text)
     return PROVINCE_ALIASES.get(text, text)

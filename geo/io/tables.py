@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from geo.errors import DataError, Problem
+from geo.names import fold_word
 
 __all__ = [
     "TABLE_SUFFIXES",
@@ -62,9 +63,7 @@ _Y_KEYS = ("y", "north", "northing", "toadoy", "ym", "coordy")
 
 def column_key(name: object) -> str:
     """Return a comparison key for a column name: no diacritics, đ→d, lower case, letters and digits only."""
-    text = unicodedata.normalize("NFD", str(name)).replace("đ", "d").replace("Đ", "D")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return re.sub(r"[^a-z0-9]", "", text)
+    return fold_word(name)
 
 
 def nfc_text(df: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,6 @@ row, never guessed silently.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import geopandas as gpd
 import numpy as np
@@ -17,7 +16,8 @@ import pandas as pd
 
 from geo.errors import Problem
 from geo.model import LAYER_FIELDS
-from geo.settings import TECHNOLOGIES
+from geo.names import fold_word
+from geo.settings import OPERATOR_ALIASES, OPERATORS, TECHNOLOGIES
 
 __all__ = [
     "fold_word",
@@ -29,25 +29,6 @@ __all__ = [
     "validate_layer",
 ]
 
-_OPERATOR_WORDS = {
-    "viettel": "Viettel",
-    "vtl": "Viettel",
-    "vnpt": "VNPT",
-    "vinaphone": "VNPT",
-    "vina": "VNPT",
-    "vnptvinaphone": "VNPT",
-    "mobifone": "MobiFone",
-    "mobiphone": "MobiFone",
-    "mobi": "MobiFone",
-    "mbf": "MobiFone",
-    "vietnamobile": "Vietnamobile",
-    "vnmobile": "Vietnamobile",
-    "gtel": "other",
-    "gmobile": "other",
-    "khac": "other",
-    "other": "other",
-}
-_OPERATOR_ORDER = ("Viettel", "VNPT", "MobiFone", "Vietnamobile", "other")
 _TRUE_WORDS = {"co", "x", "1", "yes", "true", "y", "đ", "dat", "1.0"}
 _FALSE_WORDS = {"khong", "0", "no", "false", "n", "chua", "0.0"}
 _NETWORK_WORDS = {
@@ -64,15 +45,6 @@ _NETWORK_WORDS = {
     "3g": "mobile",
 }
 _SEPARATORS = re.compile(r"[,;/+&|]|\s+và\s+|\s+and\s+")
-
-
-def fold_word(text: object) -> str:
-    """Return ``text`` lower-cased, without diacritics (Đ→d) or any non-alphanumeric character.
-
-    The key for matching short coded words in cells ("Cố định" → "codinh", "Thị xã" → "thixa")."""
-    text = unicodedata.normalize("NFD", str(text).replace("Đ", "D").replace("đ", "d"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
 def _bad_rows(
@@ -199,7 +171,7 @@ def _parse_set(
 
 def parse_operators(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Canonical operator sets ("Viettel;VNPT") from free text; returns ``(operators, bad)``."""
-    return _parse_set(values, _OPERATOR_WORDS, _OPERATOR_ORDER)
+    return _parse_set(values, OPERATOR_ALIASES, OPERATORS)
 
 
 def parse_technologies(values: pd.Series) -> tuple[pd.Series, pd.Series]:

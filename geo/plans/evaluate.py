@@ -22,11 +22,12 @@ from geo.compute.catalogue import INDICATORS
 from geo.compute.hierarchy import Hierarchy
 from geo.model import LEVEL_OF_LAYER, TERRITORY, Dataset
 from geo.plans.targets import Plan, Target, judge_many, target_for
+from geo.vocab import Level, Status
 
 __all__ = ["LEVELS", "COLUMNS", "evaluate", "unit_geometries", "target_text"]
 
 #: Levels a plan can be evaluated at, top down.
-LEVELS = (TERRITORY, "province", "district", "commune", "village")
+LEVELS = (TERRITORY, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE)
 #: Columns of :func:`evaluate`. ``target`` is the stated figure (the lower bound of a range, 1 for "Có");
 #: ``target_text`` the target as planners write it ("≥ 100", "> 80", "25–30").
 COLUMNS = [
@@ -171,7 +172,7 @@ def _words(
 ) -> tuple[str, str]:
     """Closing words of one row (see :func:`_closing`)."""
     ind = INDICATORS[target.indicator]
-    if status == "insufficient samples":
+    if status == Status.INSUFFICIENT:
         n = 0 if pd.isna(n) else int(n)
         return (
             f"Chỉ có {n} phép đo tốc độ, cần ít nhất {min_tests} để đánh giá.",
@@ -206,7 +207,7 @@ def evaluate(
     plan: Plan,
     year: int,
     *,
-    level: str = "commune",
+    level: str = Level.COMMUNE,
     computed: pd.DataFrame,
     hierarchy: Hierarchy,
 ) -> pd.DataFrame:
@@ -229,7 +230,7 @@ def evaluate(
     targets = {ind: t for ind, t in targets.items() if t is not None}
     if not targets:
         return pd.DataFrame(columns=COLUMNS)
-    if level == "village":
+    if level == Level.VILLAGE:
         reported_here = set(dataset.unit_stats.loc[dataset.unit_stats["level"] == level, "indicator"])
         targets = {i: t for i, t in targets.items() if INDICATORS[i].kind != "tabular" or i in reported_here}
     targets = {i: targets[i] for i in INDICATORS if i in targets}  # catalogue (annex) order
@@ -265,7 +266,7 @@ def _judge(grid: pd.DataFrame, targets: dict[str, Target], *, min_tests: int) ->
     source = np.where(reported.notna(), "reported", np.where(computed.notna(), "computed", "")).astype(object)
     grid["difference"] = reported - computed
     indicator = grid["indicator"].to_numpy(object)
-    status = np.full(len(grid), "no data", dtype=object)
+    status = np.full(len(grid), Status.NO_DATA, dtype=object)
     gap = np.full(len(grid), np.nan)
     for ind, target in targets.items():
         rows = np.flatnonzero(indicator == ind)
@@ -273,8 +274,8 @@ def _judge(grid: pd.DataFrame, targets: dict[str, Target], *, min_tests: int) ->
             value[rows], source[rows] = np.nan, ""
         judged = judge_many(pd.Series(value[rows]), target)
         status[rows], gap[rows] = judged["status"].to_numpy(object), judged["gap"].to_numpy(float)
-    few = (source == "computed") & (grid["flag"].to_numpy(object) == "insufficient_samples")
-    status[few], gap[few] = "insufficient samples", np.nan
+    few = (source == "computed") & (grid["flag"].to_numpy(object) == Status.INSUFFICIENT)
+    status[few], gap[few] = Status.INSUFFICIENT, np.nan
     grid["value"], grid["value_source"], grid["status"], grid["gap"] = value, source, status, gap
     grid["target"] = grid["indicator"].map({i: float(t.values[0]) for i, t in targets.items()})
     grid["target_text"] = grid["indicator"].map({i: target_text(t) for i, t in targets.items()})
@@ -284,8 +285,8 @@ def _judge(grid: pd.DataFrame, targets: dict[str, Target], *, min_tests: int) ->
     en = np.full(len(grid), "", dtype=object)
     for ind, target in targets.items():
         mine = indicator == ind
-        vi[mine & (status == "no data")], en[mine & (status == "no data")] = _no_data_words(target)
-        rows = np.flatnonzero(mine & ((status == "missed") | (status == "insufficient samples")))
+        vi[mine & (status == Status.NO_DATA)], en[mine & (status == Status.NO_DATA)] = _no_data_words(target)
+        rows = np.flatnonzero(mine & ((status == Status.MISSED) | (status == Status.INSUFFICIENT)))
         if len(rows):
             vi[rows], en[rows] = _closing(grid.iloc[rows], target, min_tests)
     grid["closing_vi"], grid["closing_en"] = vi, en

@@ -23,7 +23,9 @@ import yaml
 from geo import settings
 from geo.compute.catalogue import INDICATORS, indicator
 from geo.errors import PlanError
+from geo.palette import STATUS_LABELS
 from geo.settings import YAML_LOADER
+from geo.vocab import Level, Status
 
 __all__ = [
     "COMPARATORS",
@@ -47,12 +49,8 @@ __all__ = [
 COMPARATORS = (">=", ">", "<=", "<", "between", "==")
 KINDS = ("target", "baseline")
 #: Statuses of a unit against a target; "insufficient samples" is set by the indicator engine.
-STATUSES = ("met", "missed", "no data", "insufficient samples")
-STATUS_LABELS = {
-    "vi": dict(zip(STATUSES, ("Đạt", "Chưa đạt", "Không có dữ liệu", "Không đủ mẫu"), strict=True)),
-    "en": dict(zip(STATUSES, ("Met", "Missed", "No data", "Insufficient samples"), strict=True)),
-}
-_LEVELS = ("province", "district", "commune", "village")
+STATUSES = tuple(Status)
+_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE)
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 #: Relative tolerance when comparing a value with a target (computed shares such as 99.99999999 %).
 _TOLERANCE = 1e-9
@@ -170,7 +168,7 @@ class Plan:
             "id": self.id,
             "title": self.title,
             "seed": self.seed,
-            "territory": territory,
+            Level.TERRITORY: territory,
             "period": period,
             "source": dict(self.source),
             "targets": [t.to_dict() for t in self.targets],
@@ -296,7 +294,7 @@ def load_plan(path: str | Path) -> Plan:
         raise _fail(path, [f"không đọc được ({exc})"], [f"cannot be read ({exc})"]) from exc
     if not isinstance(raw, dict):
         raise _fail(path, ["không phải một bảng YAML"], ["is not a YAML mapping"])
-    missing = [k for k in ("id", "title", "territory", "period", "targets") if not raw.get(k)]
+    missing = [k for k in ("id", "title", Level.TERRITORY, "period", "targets") if not raw.get(k)]
     if missing:
         raise _fail(path, [f"thiếu khóa {missing}"], [f"missing key(s) {missing}"])
     vi: list[str] = []
@@ -305,7 +303,7 @@ def load_plan(path: str | Path) -> Plan:
         vi.append(f"id {raw['id']!r} chỉ gồm chữ thường, số và dấu '-'")
         en.append(f"id {raw['id']!r} must be lower-case letters, digits and '-'")
     try:
-        territory = Territory(**{k: str(v) for k, v in raw["territory"].items()})
+        territory = Territory(**{k: str(v) for k, v in raw[Level.TERRITORY].items()})
         period = Period(**raw["period"])
         if territory.level not in _LEVELS or not period.start <= period.end <= period.last:
             raise ValueError(f"level must be one of {_LEVELS} and start <= end <= orientation")
@@ -434,7 +432,7 @@ def judge_many(values: pd.Series, target: Target) -> pd.DataFrame:
             "==": (np.abs(v - lo) <= tol, np.abs(v - lo)),
         }[target.comparator]
     missing = np.isnan(v)
-    status = np.where(missing, "no data", np.where(met, "met", "missed"))
+    status = np.where(missing, Status.NO_DATA, np.where(met, Status.MET, Status.MISSED))
     gap = np.where(missing, np.nan, np.where(met, 0.0, np.maximum(gap, 0.0)))
     return pd.DataFrame({"status": status.astype(object), "gap": gap}, index=values.index)
 

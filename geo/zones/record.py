@@ -28,6 +28,7 @@ from geo.io.tables import column_key
 from geo.io.validate import parse_flags, parse_numbers, parse_operators
 from geo.model import Dataset
 from geo.settings import DEFAULT_METRIC_CRS, STORAGE_CRS
+from geo.vocab import ZoneStatus
 from geo.zones.checks import (
     DUPLICATE_IOU,
     DUPLICATE_POINT_M,
@@ -45,6 +46,7 @@ __all__ = [
     "ZONE_STATUSES",
     "TRANSITIONS",
     "STATUS_LABELS",
+    "zone_status_label",
     "SEVERITY_LABELS",
     "MIN_ZONE_AREA_M2",
     "DUPLICATE_IOU",
@@ -66,22 +68,30 @@ ZONE_TECHNOLOGIES = ("2G", "3G", "4G", "5G", "fixed")
 #: Severity as stored; planners write nhẹ / vừa / nặng (or thấp / trung bình / cao).
 SEVERITIES = ("low", "medium", "high")
 #: The cycle of a zone, in order.
-ZONE_STATUSES = ("reported", "verified", "operator_responded", "resolved")
+ZONE_STATUSES = (ZoneStatus.REPORTED, ZoneStatus.VERIFIED, ZoneStatus.OPERATOR_RESPONDED, ZoneStatus.RESOLVED)
 #: Allowed status changes: forward (steps may be skipped), one step back to correct a mistake,
 #: and reopening a resolved zone when the signal is weak again.
 TRANSITIONS = {
-    "reported": ("verified", "operator_responded", "resolved"),
-    "verified": ("reported", "operator_responded", "resolved"),
-    "operator_responded": ("verified", "resolved"),
-    "resolved": ("operator_responded", "reported"),
+    ZoneStatus.REPORTED: (ZoneStatus.VERIFIED, ZoneStatus.OPERATOR_RESPONDED, ZoneStatus.RESOLVED),
+    ZoneStatus.VERIFIED: (ZoneStatus.REPORTED, ZoneStatus.OPERATOR_RESPONDED, ZoneStatus.RESOLVED),
+    ZoneStatus.OPERATOR_RESPONDED: (ZoneStatus.VERIFIED, ZoneStatus.RESOLVED),
+    ZoneStatus.RESOLVED: (ZoneStatus.OPERATOR_RESPONDED, ZoneStatus.REPORTED),
 }
 #: Labels (Vietnamese, English) of statuses and severities, for tables and maps.
 STATUS_LABELS = {
-    "reported": ("Đã báo cáo", "Reported"),
-    "verified": ("Đã xác minh", "Verified"),
-    "operator_responded": ("Nhà mạng đã phản hồi", "Operator responded"),
-    "resolved": ("Đã khắc phục", "Resolved"),
+    ZoneStatus.REPORTED: ("Đã báo cáo", "Reported"),
+    ZoneStatus.VERIFIED: ("Đã xác minh", "Verified"),
+    ZoneStatus.OPERATOR_RESPONDED: ("Nhà mạng đã phản hồi", "Operator responded"),
+    ZoneStatus.RESOLVED: ("Đã khắc phục", "Resolved"),
 }
+
+
+def zone_status_label(status: str, lang: str = "vi") -> str:
+    """Return the label of zone ``status`` in ``lang`` (:data:`STATUS_LABELS`); unknown ones as is."""
+    labels = STATUS_LABELS.get(status)
+    return status if labels is None else labels[0 if lang == "vi" else 1]
+
+
 SEVERITY_LABELS = {"low": ("nhẹ", "low"), "medium": ("vừa", "medium"), "high": ("nặng", "high")}
 
 #: Attribute columns of a zone, in store and export order (the geometry follows).
@@ -129,10 +139,12 @@ _SEVERITY_WORDS = {
     **dict.fromkeys(("high", "nang", "cao", "3"), "high"),
 }
 _STATUS_WORDS = {
-    **dict.fromkeys(("reported", "dabaocao", "baocao", "moi"), "reported"),
-    **dict.fromkeys(("verified", "daxacminh", "xacminh"), "verified"),
-    **dict.fromkeys(("operatorresponded", "nhamangdaphanhoi", "daphanhoi", "phanhoi"), "operator_responded"),
-    **dict.fromkeys(("resolved", "dakhacphuc", "khacphuc", "daxuly"), "resolved"),
+    **dict.fromkeys(("reported", "dabaocao", "baocao", "moi"), ZoneStatus.REPORTED),
+    **dict.fromkeys(("verified", "daxacminh", "xacminh"), ZoneStatus.VERIFIED),
+    **dict.fromkeys(
+        ("operatorresponded", "nhamangdaphanhoi", "daphanhoi", "phanhoi"), ZoneStatus.OPERATOR_RESPONDED
+    ),
+    **dict.fromkeys(("resolved", "dakhacphuc", "khacphuc", "daxuly"), ZoneStatus.RESOLVED),
 }
 _SEPARATORS = re.compile(r"[,;/+&|]")
 
@@ -155,7 +167,7 @@ class Zone:
     households: int | None = None
     reported_by: str = ""
     note: str = ""
-    status: str = "reported"
+    status: str = ZoneStatus.REPORTED
     village_uid: str = ""
     commune_uid: str = ""
     deleted: bool = False
@@ -287,7 +299,7 @@ def _normalise(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
     operators, bad["operators"] = parse_operators(column("operators"))
     out["operators"] = operators.astype(object).where(operators.notna(), "")
     out["severity"], bad["severity"] = _words(column("severity"), _SEVERITY_WORDS, "medium")
-    out["status"], bad["status"] = _words(column("status"), _STATUS_WORDS, "reported")
+    out["status"], bad["status"] = _words(column("status"), _STATUS_WORDS, ZoneStatus.REPORTED)
     households, bad_number = parse_numbers(column("households"))
     fractional = households.notna() & ((households % 1 != 0) | (households < 0))
     out["households"] = households.where(~fractional).round().astype("Int64")

@@ -6,40 +6,31 @@ and new value), deletions are soft (``deleted`` flag, :meth:`ZoneStore.restore` 
 store that cannot be read or written safely raises :class:`geo.errors.ZoneStoreError` — never an
 empty layer that could later overwrite the real one.
 
-The GeoPackage backend (:class:`GpkgZoneStore`, importable from here too) is in :mod:`geo.zones.gpkg`.
+The backends subclass :class:`ZoneStore`: GeoPackage in :mod:`geo.zones.gpkg`, PostGIS in
+:mod:`geo.zones.pg`; :func:`geo.zones.open_store` chooses one.
 """
 
 from __future__ import annotations
 
 import abc
 import logging
-import os
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from geo.errors import DataError, GeoError, errors_in
-from geo.settings import ZONES_FILE_NAME, ZONES_STORE_ENV
+from geo.errors import DataError, errors_in
 from geo.zones.record import EDITABLE_FIELDS, ZONE_FIELDS, Zone, check_transition, validate_zones, zones_frame
-
-if TYPE_CHECKING:
-    from geo.zones.gpkg import GpkgZoneStore
 
 __all__ = [
     "BUSY_TIMEOUT_S",
     "HISTORY_COLUMNS",
     "ZoneStore",
-    "GpkgZoneStore",
-    "dataset_store",
-    "open_store",
-    "store_stamp",
     "now_text",
 ]
 
@@ -364,57 +355,3 @@ class ZoneStore(abc.ABC):
                 ),
                 {"id": suggestion_id, "user": user, "at": now_text(), "reason": reason},
             )
-
-
-def dataset_store(folder: str | Path) -> str:
-    """Return where a dataset's weak-signal zones are kept: the shared store named by the environment
-    variable ``COVERAGE_ZONES_STORE`` (a ``postgresql://`` URL or a GeoPackage path) when it is set,
-    else the GeoPackage :data:`geo.settings.ZONES_FILE_NAME` in the dataset's folder."""
-    shared = os.environ.get(ZONES_STORE_ENV, "").strip()
-    return shared or str(Path(folder) / ZONES_FILE_NAME)
-
-
-def store_stamp(store: str) -> tuple[int, int]:
-    """Return :meth:`ZoneStore.stamp` of the store at ``store`` without creating it: (0, 0) when it is a
-    GeoPackage that does not exist (read from the file, without opening it), (-1, -1) when a shared store
-    cannot be reached."""
-    if not store.startswith(("postgresql://", "postgres://")):
-        from geo.zones.gpkg import file_stamp
-
-        return file_stamp(Path(store)) if Path(store).exists() else (0, 0)
-    try:
-        with open_store(store) as opened:
-            return opened.stamp()
-    except GeoError as exc:
-        log.warning("weak-signal zone store unreachable: %s", exc.en)
-        return (-1, -1)
-
-
-def open_store(store: str | Path) -> ZoneStore:
-    """Open (creating it if needed) the zone store ``store``: a ``.gpkg`` path or a ``postgresql://`` URL.
-
-    Raises :class:`ZoneStoreError` when it cannot be opened safely (corrupted, locked, unreachable) and
-    :class:`DataError` for a path that is neither.
-    """
-    text = str(store)
-    if text.startswith(("postgresql://", "postgres://")):
-        from geo.zones.pg import PgZoneStore
-
-        return PgZoneStore(text)
-    if Path(text).suffix.lower() != ".gpkg":
-        raise DataError(
-            f"{text}: kho vùng lõm sóng phải là tệp .gpkg hoặc địa chỉ postgresql://.",
-            f"{text}: a zone store is a .gpkg file or a postgresql:// URL.",
-        )
-    from geo.zones.gpkg import GpkgZoneStore
-
-    return GpkgZoneStore(text)
-
-
-def __getattr__(name: str) -> Any:
-    """Keep ``from geo.zones.store import GpkgZoneStore`` working (loaded lazily: it subclasses ZoneStore)."""
-    if name == "GpkgZoneStore":
-        from geo.zones.gpkg import GpkgZoneStore
-
-        return GpkgZoneStore
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 
 from geo.compute.coverage import BROADBAND, covered_by, site_shapes, to_metric
+from geo.compute.sampling import sample_grid
 from geo.model import Dataset
 from geo.plans.assessment import Assessment
 from geo.plans.targets import Plan, target_for
@@ -107,16 +108,10 @@ def _layer_xy(gdf: gpd.GeoDataFrame, crs: str) -> np.ndarray:
 
 
 def _samples(area: shapely.Geometry, cell_m: float) -> np.ndarray:
-    """Grid points (metres) inside ``area``, at most about :data:`_MAX_SAMPLES`; else its inner point."""
-    minx, miny, maxx, maxy = area.bounds
-    cell = max(cell_m, np.sqrt((maxx - minx) * (maxy - miny) / _MAX_SAMPLES))
-    xs, ys = np.meshgrid(np.arange(minx + cell / 2, maxx, cell), np.arange(miny + cell / 2, maxy, cell))
-    xs, ys = xs.ravel(), ys.ravel()
-    inside = shapely.contains_xy(area, xs, ys)
-    if not inside.any():
-        point = area.representative_point()
-        return np.array([[point.x, point.y]])
-    return np.column_stack([xs[inside], ys[inside]])
+    """Grid points (metres) of ``area`` by the one sampler (:func:`geo.compute.sampling.sample_grid`: at most
+    about :data:`_MAX_SAMPLES`, boundary points inside; its inner point when no grid point falls inside)."""
+    x, y = sample_grid(np.array([area], dtype=object), cell_m=cell_m, max_points=_MAX_SAMPLES).sample_xy()
+    return np.column_stack([x, y])
 
 
 def _households(area: shapely.Geometry, dataset: Dataset, crs: str) -> float:

@@ -6,6 +6,8 @@ missing data never looks like "missed".
 
 from __future__ import annotations
 
+from geo.vocab import Status
+
 __all__ = [
     "STATUS_COLOURS",
     "STATUS_LABELS",
@@ -21,24 +23,24 @@ __all__ = [
 
 #: Fill colour per evaluation status (hex).
 STATUS_COLOURS = {
-    "met": "#009E73",
-    "missed": "#D55E00",
-    "no data": "#BBBBBB",
-    "insufficient samples": "#E69F00",
+    Status.MET: "#009E73",
+    Status.MISSED: "#D55E00",
+    Status.NO_DATA: "#BBBBBB",
+    Status.INSUFFICIENT: "#E69F00",
 }
 #: Legend label per status, by language.
 STATUS_LABELS = {
     "vi": {
-        "met": "Đạt",
-        "missed": "Chưa đạt",
-        "no data": "Không có dữ liệu",
-        "insufficient samples": "Không đủ mẫu",
+        Status.MET: "Đạt",
+        Status.MISSED: "Chưa đạt",
+        Status.NO_DATA: "Không có dữ liệu",
+        Status.INSUFFICIENT: "Không đủ mẫu",
     },
     "en": {
-        "met": "Met",
-        "missed": "Missed",
-        "no data": "No data",
-        "insufficient samples": "Insufficient samples",
+        Status.MET: "Met",
+        Status.MISSED: "Missed",
+        Status.NO_DATA: "No data",
+        Status.INSUFFICIENT: "Insufficient samples",
     },
 }
 #: Unit boundary line style.
@@ -60,7 +62,7 @@ OPERATOR_COLOURS = {
     "other": "#777777",
 }
 #: Public places on the web map: with a free Wi-Fi point nearby (counts as met) or without (missed).
-PLACE_COLOURS = {"wifi": STATUS_COLOURS["met"], "no_wifi": STATUS_COLOURS["missed"]}
+PLACE_COLOURS = {"wifi": STATUS_COLOURS[Status.MET], "no_wifi": STATUS_COLOURS[Status.MISSED]}
 
 
 def status_label(status: str, lang: str = "vi") -> str:
@@ -69,20 +71,20 @@ def status_label(status: str, lang: str = "vi") -> str:
 
 
 #: Hatch pattern per status (matplotlib hatch syntax; the web map draws the same diagonal lines).
-STATUS_HATCHES = {"no data": "///"}
+STATUS_HATCHES = {Status.NO_DATA: "///"}
 #: Light tint per status, for table cells that carry text (annex target columns).
 STATUS_TINTS = {
-    "met": "#CCECE3",
-    "missed": "#F7DCCB",
-    "no data": "#EEEEEE",
-    "insufficient samples": "#FAECCC",
+    Status.MET: "#CCECE3",
+    Status.MISSED: "#F7DCCB",
+    Status.NO_DATA: "#EEEEEE",
+    Status.INSUFFICIENT: "#FAECCC",
 }
 #: Text colour that stays readable on each status fill.
 STATUS_TEXT_COLOURS = {
-    "met": "#FFFFFF",
-    "missed": "#FFFFFF",
-    "no data": "#000000",
-    "insufficient samples": "#000000",
+    Status.MET: "#FFFFFF",
+    Status.MISSED: "#FFFFFF",
+    Status.NO_DATA: "#000000",
+    Status.INSUFFICIENT: "#000000",
 }
 #: Overlay layers: colour, marker and line style shared by the web map and the printed map.
 LAYER_STYLES = {
