@@ -84,7 +84,11 @@ def bench_scale(scale: str, folder: Path, *, naive: bool) -> None:
     wall = time.perf_counter()
     dataset, read_s = _timed(scale, "read", lambda: read_dataset(folder))
     hierarchy, hierarchy_s = _timed(scale, "hierarchy", lambda: build_hierarchy(dataset))
-    _timed(scale, "coverage_villages", lambda: village_coverage(dataset, hierarchy=hierarchy))
+    _, disc_s = _timed(scale, "coverage_villages", lambda: village_coverage(dataset, hierarchy=hierarchy))
+    if scale == "province" and dataset.dem is not None:  # the terrain model's budgets (geo.bench.terrain)
+        from geo.bench.terrain import bench_terrain
+
+        bench_terrain(scale, dataset, hierarchy, disc_s, emit=_emit, peak_mb=_peak_mb)
     computed, compute_s = _timed(scale, "indicators_all", lambda: compute_indicators(dataset))
     plan = load_plans()[_PLAN]
     levels = sorted(set(hierarchy.nodes["level"]))

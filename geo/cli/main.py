@@ -11,6 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
+from geo.cli.link import add_link_parser
 from geo.errors import GeoError, errors_in
 from geo.settings import DEMO_DIR, PLANS_DIR
 
@@ -206,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--one", choices=["village", "province", "national"], help=argparse.SUPPRESS)
     bench.add_argument("--naive", action="store_true", help=argparse.SUPPRESS)
     bench.set_defaults(func=_cmd_bench)
+    add_link_parser(sub)
     return parser
 
 

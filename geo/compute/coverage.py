@@ -232,7 +232,7 @@ def _default_radius(
     tech: str, setting: np.ndarray, settings: Settings, *, band: np.ndarray, height: np.ndarray
 ) -> np.ndarray:
     coverage, defaults = settings.coverage, CoverageSettings()
-    if coverage.model == "pathloss":
+    if coverage.model in ("pathloss", "terrain"):  # terrain: path-loss discs bound its paths
         own_band = (band >= 3000) if tech == "5G" else (band < 3000)
         return pathloss_radius_m(
             tech,
@@ -397,7 +397,7 @@ def describe_model(settings: Settings) -> str:
     }
     budget = ", ".join(f"{t} {c.pathloss_max_db.get(t)} dB @ {c.band_mhz.get(t):g} MHz" for t in BROADBAND)
     heights = f"{c.bts_height_m:g} m / {c.mobile_height_m:g} m"
-    if c.model == "pathloss":
+    if c.model in ("pathloss", "terrain"):
         model_vi = (
             f"Bán kính tính từ suy hao đường truyền tối đa ({budget}; độ cao anten trạm / máy di động "
             f"{heights}): 4G theo COST-231 Hata, 5G theo 3GPP TR 38.901 UMa (LOS ở nông thôn, NLOS ở đô "
@@ -431,4 +431,9 @@ def describe_model(settings: Settings) -> str:
         f"villages) — or {share} of the households of its settlement points, when a settlements layer is "
         "given — lies inside the 4G or 5G coverage of at least one operator."
     )
+    if c.model == "terrain":
+        from geo.compute.terrain import describe_terrain
+
+        terrain_vi, terrain_en = describe_terrain(settings)
+        vi, en = f"{vi} {terrain_vi}", f"{en} {terrain_en}"
     return f"{vi}\n\n{en}"

@@ -29,8 +29,8 @@ MANIFEST_NAME = "dataset.yaml"
 #: Keys of a layer entry that tell the reader how to open the file (not column mappings).
 READER_KEYS = ("path", "sheet", "layer", "x", "y", "crs")
 #: Every layer role a manifest may name, in reading order (units first, top down).
-LAYER_ROLES = (*UNIT_LEVELS, *POINT_LAYERS, "unit_stats")
-_EXTENSIONS = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".kml", ".kmz", ".xlsx", ".csv")
+LAYER_ROLES = (*UNIT_LEVELS, *POINT_LAYERS, "unit_stats", "dem")
+_EXTENSIONS = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".kml", ".kmz", ".xlsx", ".csv", ".tif", ".tiff")
 
 
 @dataclass(frozen=True)
