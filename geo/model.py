@@ -10,6 +10,7 @@ is what indicators aggregate along.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -89,7 +90,8 @@ class Dataset:
     ``layers`` maps a layer name (``communes``, ``villages``, ``bts_sites``, ...) to a
     GeoDataFrame in EPSG:4326 with canonical columns; absent layers are simply missing.
     ``unit_stats`` is long form (:data:`STATS_FIELDS`). ``problems`` lists everything
-    found while reading, joining and checking, errors included.
+    found while reading, joining and checking, errors included. ``dem`` is the elevation
+    raster (:class:`geo.dem.Dem`) when the manifest names one, else ``None``.
     """
 
     name: str
@@ -102,6 +104,7 @@ class Dataset:
     catalogue: str = ""
     #: The province the manifest names (``province:``), if any.
     province: str | None = None
+    dem: Any = None
 
     def unit_levels(self) -> list[str]:
         """Return the unit layers present, from the top level down (e.g. ``["communes", "villages"]``)."""

@@ -20,11 +20,11 @@ from geo.compute.coverage import (
     BROADBAND,
     coverage_bits,
     covered_by,
-    describe_model,
     discs,
     has_technology,
     operator_bits,
 )
+from geo.compute.model_text import describe_model
 from geo.compute.pathloss import pathloss_radius_m
 from geo.compute.sampling import grid_coverage_bits, sample_grid
 from geo.model import Dataset

@@ -85,6 +85,10 @@ def bench_scale(scale: str, folder: Path, *, naive: bool) -> None:
     assessment = Assessment(dataset)
     hierarchy, hierarchy_s = _timed(scale, "hierarchy", lambda: assessment.hierarchy)
     _, coverage_s = _timed(scale, "coverage_villages", lambda: assessment.village_coverage)
+    if scale == "province" and dataset.dem is not None:  # the terrain model's budgets (geo.bench.terrain)
+        from geo.bench.terrain import bench_terrain
+
+        bench_terrain(scale, dataset, hierarchy, assessment.sites, coverage_s, emit=_emit, peak_mb=_peak_mb)
     _, compute_s = _timed(scale, "indicators_all", lambda: assessment.computed)
     plan = load_plans()[_PLAN]
     levels = sorted(set(hierarchy.nodes["level"]))

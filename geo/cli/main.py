@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from geo.cli.common import BilingualParser, UsageError, check_folder, check_suffix, guarded
+from geo.cli.link import add_link_parser
 from geo.errors import GeoError, errors_in
 from geo.settings import DEMO_DIR, PLANS_DIR
 
@@ -275,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--one", choices=["village", "province", "national"], help=argparse.SUPPRESS)
     bench.add_argument("--naive", action="store_true", help=argparse.SUPPRESS)
     bench.set_defaults(func=_cmd_bench)
+    add_link_parser(sub)
     return parser
 
 

@@ -13,7 +13,7 @@ when the flag is unknown, < ``mountainous_density_per_km2`` mountainous, else ru
 :func:`prepare_sites` projects the sites once; :func:`covered_by` tests points against them
 (STRtree bounding-box pairs, then exact numpy distance/bearing checks); :func:`site_shapes`
 and :func:`coverage_areas` give the served areas as polygons for maps and exports;
-:func:`describe_model` says all this to a planner in Vietnamese and English.
+:func:`geo.compute.model_text.describe_model` says all this to a planner in Vietnamese and English.
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ __all__ = [
     "covered_by",
     "site_shapes",
     "coverage_areas",
-    "describe_model",
 ]
 
 log = logging.getLogger(__name__)
@@ -219,7 +218,7 @@ def _default_radius(
     tech: str, setting: np.ndarray, settings: Settings, *, band: np.ndarray, height: np.ndarray
 ) -> np.ndarray:
     coverage, defaults = settings.coverage, CoverageSettings()
-    if coverage.model == "pathloss":
+    if coverage.model in ("pathloss", "terrain"):  # terrain: path-loss discs bound its paths
         own_band = (band >= 3000) if tech == "5G" else (band < 3000)
         return pathloss_radius_m(
             tech,
@@ -365,58 +364,3 @@ def coverage_areas(
     areas = gpd.GeoDataFrame(rows, columns=["operator", "technology", "n_sites", "geometry"], crs=shapes.crs)
     areas["area_km2"] = areas.geometry.area / 1e6
     return areas.to_crs(STORAGE_CRS)[["operator", "technology", "n_sites", "area_km2", "geometry"]]
-
-
-def describe_model(settings: Settings) -> str:
-    """Return a bilingual (Vietnamese, then English) plain-text account of what "covered" means."""
-    c, share = settings.coverage, f"{settings.indicators.village_covered_share:.0%}"
-    defaults = CoverageSettings()
-    tables = {t: {**defaults.radius_m.get(t, {}), **c.radius_m.get(t, {})} for t in BROADBAND}
-    words = {"vi": ("đô thị", "nông thôn", "miền núi"), "en": SETTINGS_KINDS}
-    radii = {
-        lang: "; ".join(
-            f"{t}: "
-            + ", ".join(
-                f"{w} {tables[t].get(k, np.nan) / 1000:g} km" for w, k in zip(ws, SETTINGS_KINDS, strict=True)
-            )
-            for t in BROADBAND
-        )
-        for lang, ws in words.items()
-    }
-    budget = ", ".join(f"{t} {c.pathloss_max_db.get(t)} dB @ {c.band_mhz.get(t):g} MHz" for t in BROADBAND)
-    heights = f"{c.bts_height_m:g} m / {c.mobile_height_m:g} m"
-    if c.model == "pathloss":
-        model_vi = (
-            f"Bán kính tính từ suy hao đường truyền tối đa ({budget}; độ cao anten trạm / máy di động "
-            f"{heights}): 4G theo COST-231 Hata, 5G theo 3GPP TR 38.901 UMa (LOS ở nông thôn, NLOS ở đô "
-            "thị và miền núi)."
-        )
-        model_en = (
-            f"Radii come from the maximum path loss ({budget}; antenna / handset heights {heights}): "
-            "COST-231 Hata for 4G, 3GPP TR 38.901 UMa for 5G (LOS in rural areas, NLOS in urban and "
-            "mountainous ones)."
-        )
-    else:
-        model_vi, model_en = f"Bán kính phục vụ — {radii['vi']}.", f"Serving radii — {radii['en']}."
-    vi = (
-        "Cách tính vùng phủ sóng: mỗi trạm BTS phủ một hình tròn quanh trạm (hoặc một hình quạt "
-        f"{c.sector_beamwidth_deg:g}° theo hướng anten khi có cột azimuth_deg). {model_vi} Cột radius_m "
-        "của trạm (nếu có) được dùng thay bán kính mặc định. Khu vực đô thị / nông thôn / miền núi lấy "
-        f"theo đơn vị chứa trạm: cờ urban, hoặc mật độ dân số (từ {c.urban_density_per_km2:g} người/km² "
-        f"là đô thị, dưới {c.mountainous_density_per_km2:g} người/km² là miền núi). Một thôn được coi là "
-        f"có sóng di động băng rộng khi ít nhất {share} diện tích thôn (ước tính trên lưới điểm cách nhau "
-        f"{c.grid_cell_m:g} m, thưa hơn ở thôn rất rộng) — hoặc {share} số hộ của các điểm dân cư trong "
-        "thôn, khi có lớp điểm dân cư — nằm trong vùng phủ 4G hoặc 5G của ít nhất một nhà mạng."
-    )
-    en = (
-        "How coverage is modelled: each BTS site serves a disc around it (or a "
-        f"{c.sector_beamwidth_deg:g}° wedge towards its antenna bearing when azimuth_deg is given). "
-        f"{model_en} A site's own radius_m, when given, replaces the default. Urban / rural / mountainous "
-        "is taken from the unit the site stands in: its urban flag, or its population density (from "
-        f"{c.urban_density_per_km2:g} people/km² urban, below {c.mountainous_density_per_km2:g} "
-        f"people/km² mountainous). A village counts as covered by mobile broadband when at least {share} "
-        f"of its area (sampled on a grid of points {c.grid_cell_m:g} m apart, coarser in very large "
-        f"villages) — or {share} of the households of its settlement points, when a settlements layer is "
-        "given — lies inside the 4G or 5G coverage of at least one operator."
-    )
-    return f"{vi}\n\n{en}"

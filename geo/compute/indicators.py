@@ -127,6 +127,7 @@ def village_coverage(
     n_samples = np.bincount(sample_unit, minlength=n) + np.bincount(settled["unit"], minlength=n)
     present = np.bitwise_or.reduce(sites.bits, initial=0)
     masks = [("", 0xFF)] + [(f"_{name}", 1 << i) for i, name in enumerate(OPERATORS) if present >> i & 1]
+    terrain = _terrain(dataset, sites, grid, sample_unit, settled, units)
 
     def unit_share(area_hit: np.ndarray, settled_hit: np.ndarray, weight: np.ndarray) -> np.ndarray:
         """Share per unit: its grid samples, or its settlements (weighted) when it has any."""
@@ -138,6 +139,9 @@ def village_coverage(
         d = discs(sites, tech)
         area_bits = grid_coverage_bits(grid, d)
         settled_bits = coverage_bits(settled["x"], settled["y"], d)
+        if terrain is not None:  # settings.coverage.model == "terrain": profiles over the DEM
+            both = terrain.refine(tech, np.concatenate([area_bits, settled_bits]))
+            area_bits, settled_bits = both[: len(area_bits)], both[len(area_bits) :]
         for suffix, mask in masks:
             shares[f"share_{label}{suffix}"] = unit_share(
                 area_bits & mask != 0, settled_bits & mask != 0, settled["households"]
@@ -162,7 +166,27 @@ def village_coverage(
     out["households_covered"] = households * out["share_4g"].to_numpy()
     out["population"] = population
     out["population_5g"] = population * population_5g_share
+    if terrain is not None:
+        out["model"] = terrain.unit_model
+        out.attrs["terrain_paths"] = terrain.stats.as_dict()
     return out
+
+
+def _terrain(dataset: Dataset, sites: SiteModel, grid, sample_unit, settled, units):
+    """The terrain model of :mod:`geo.compute.terrain` for these samples, or None when not chosen."""
+    if dataset.settings.coverage.model != "terrain":
+        return None
+    from geo.compute.terrain import TerrainCoverage
+
+    x, y = grid.sample_xy()
+    return TerrainCoverage(
+        dataset,
+        sites,
+        np.concatenate([x, settled["x"]]),
+        np.concatenate([y, settled["y"]]),
+        np.concatenate([sample_unit, settled["unit"]]),
+        units["name"].to_numpy(),
+    )
 
 
 def _share(unit: np.ndarray, hit: np.ndarray, n: int, weight: np.ndarray | None = None) -> np.ndarray:

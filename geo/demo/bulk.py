@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.demo.dem import bulk_dem
 from geo.demo.geometry import dissolve_by, nearest_index, sample_in, snap, voronoi_tiles
 from geo.demo.stats import speed_measurements, unit_stats
 from geo.demo.write import DemoData
@@ -90,6 +91,9 @@ _SCALES = {
     ),
 }  # fmt: skip
 
+#: DEM cell size per scale: 1″ (≈ 30 m, as SRTM/ALOS) for the province, 10″ (≈ 300 m) for the nation.
+_DEM_CELL_DEG = {"province": 1 / 3600, "national": 10 / 3600}
+
 #: Scales this module builds.
 BULK_SCALES = tuple(_SCALES)
 
@@ -158,6 +162,7 @@ def build_bulk(scale: str, rng: np.random.Generator) -> DemoData:
         unit_stats=stats,
         village_parent="code",
         bulk=True,
+        dem=bulk_dem(tuple(np.round(outline.buffer(0.05).bounds, 2)), _DEM_CELL_DEG[scale]),
     )
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from geo.demo.dem import village_dem
 from geo.demo.geometry import dissolve_by, scatter_near, snap, voronoi_tiles
 from geo.demo.layout import CENTRE_LONLAT, COMMUNES, METRIC_CRS, OUTLINE_KM, SITES, TOWN
 from geo.demo.stats import speed_measurements, unit_stats
@@ -94,6 +95,7 @@ def build_village(rng: np.random.Generator) -> DemoData:
         layers=layers,
         unit_stats=_stats(rng, communes),
         title="DANH SÁCH TRẠM BTS TRÊN ĐỊA BÀN THỊ XÃ SÔNG NẬM (DỮ LIỆU MÔ PHỎNG)",
+        dem=village_dem(origin, METRIC_CRS),
     )
 
 

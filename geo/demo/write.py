@@ -103,7 +103,7 @@ class DemoData:
     layers). ``unit_stats`` is wide with indicator-id columns. Point layers may carry extra
     columns outside the model (written as they are). ``village_parent`` says whether villages
     name their commune by ``"name"`` or ``"code"``. ``bulk`` selects the fast formats; ``title``
-    is the title row above the BTS sheet's header.
+    is the title row above the BTS sheet's header; ``dem`` the generated elevation model.
     """
 
     name: str
@@ -114,6 +114,7 @@ class DemoData:
     village_parent: str = "name"
     bulk: bool = False
     title: str = ""
+    dem: tuple | None = None  # geo.demo.dem.DemGrid, written as dem.tif
 
 
 def write_dataset(data: DemoData, out: Path) -> None:
@@ -159,6 +160,11 @@ def write_dataset(data: DemoData, out: Path) -> None:
         _write_vector(data.layers["settlements"], settlements, columns, layer="cum_dan_cu")
         entries["settlements"] = {"path": settlements.name, **columns}
     entries["unit_stats"] = _write_stats(data, out)
+    if data.dem is not None:
+        from geo.demo.dem import write_dem
+
+        level = 1 if data.bulk else 9  # benchmark DEMs are large and never committed: fast over small
+        entries["dem"] = {"path": write_dem(out / "dem.tif", data.dem, level=level).name}
     _write_manifest(data, out, entries)
 
 

@@ -56,6 +56,19 @@ def _read_spatial_layer(spec: LayerSpec, manifest: Manifest, dataset: Dataset) -
     )
 
 
+def _read_dem(spec: LayerSpec, manifest: Manifest, dataset: Dataset) -> None:
+    """Open the elevation raster (header only; heights are read on first use), see :mod:`geo.dem`."""
+    from geo.dem import open_dem
+
+    dem, problems = open_dem(spec.path, crs=spec.crs)
+    dataset.problems += problems
+    if dem is not None:
+        dataset.dem = dem
+        how = "from the GeoTIFF" if dem.crs and not spec.crs else "manifest crs:" if dem.crs else "none"
+        cells = dem.width * dem.height
+        dataset.sources.append(LayerSource("dem", spec.path.name, cells, cells, dem.crs or "?", how))
+
+
 def read_dataset(folder: str | Path = DEMO_DIR) -> Dataset:
     """Read the dataset in ``folder`` (with or without ``dataset.yaml``) into a :class:`Dataset`.
 
@@ -97,6 +110,9 @@ def read_dataset(folder: str | Path = DEMO_DIR) -> Dataset:
         )
     for spec in manifest.layers:
         if spec.role == "unit_stats":
+            continue
+        if spec.role == "dem":
+            _read_dem(spec, manifest, dataset)
             continue
         _read_spatial_layer(spec, manifest, dataset)
     files = {src.layer: src.path for src in dataset.sources}

@@ -20,6 +20,7 @@ __all__ = [
     "MANIFEST_NAME",
     "READER_KEYS",
     "LAYER_ROLES",
+    "RASTER_ROLES",
     "LayerSpec",
     "Manifest",
     "read_manifest",
@@ -31,7 +32,11 @@ MANIFEST_NAME = "dataset.yaml"
 READER_KEYS = ("path", "sheet", "layer", "x", "y", "crs")
 #: Every layer role a manifest may name, in reading order (units first, top down).
 LAYER_ROLES = (*UNIT_LEVELS, *POINT_LAYERS, "unit_stats")
+#: Raster layers a manifest may name (not offered for vector uploads): the elevation model.
+RASTER_ROLES = ("dem",)
+_ROLES = (*LAYER_ROLES, *RASTER_ROLES)
 _EXTENSIONS = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".kml", ".kmz", ".xlsx", ".csv")
+_RASTER_EXTENSIONS = (".tif", ".tiff")  # the dem layer
 
 
 @dataclass(frozen=True)
@@ -79,8 +84,9 @@ def _layer_spec(folder: Path, role: str, entry: Any, manifest_path: Path) -> Lay
 def _infer(folder: Path) -> Manifest:
     """A manifest from default file names (``communes.gpkg``, ``bts_sites.csv``, ...) when none is given."""
     specs = []
-    for role in LAYER_ROLES:
-        found = sorted(p for p in folder.glob(f"{role}.*") if p.suffix.lower() in _EXTENSIONS)
+    for role in _ROLES:
+        kinds = _RASTER_EXTENSIONS if role == "dem" else _EXTENSIONS
+        found = sorted(p for p in folder.glob(f"{role}.*") if p.suffix.lower() in kinds)
         if found:
             specs.append(LayerSpec(role=role, path=found[0]))
     return Manifest(folder=folder, name=folder.name, layers=tuple(specs), inferred=True)
@@ -112,13 +118,13 @@ def read_manifest(folder: str | Path) -> Manifest:
             f"{path.name}{line_en}: invalid YAML ({exc}). Check indentation and colons.",
         ) from exc
     layers = raw.get("layers") or {}
-    unknown = sorted(set(layers) - set(LAYER_ROLES))
+    unknown = sorted(set(layers) - set(_ROLES))
     if unknown:
         raise DataError(
-            f"{path.name}: lớp không biết {unknown}. Các lớp hợp lệ: {', '.join(LAYER_ROLES)}.",
-            f"{path.name}: unknown layer(s) {unknown}. Valid layers: {', '.join(LAYER_ROLES)}.",
+            f"{path.name}: lớp không biết {unknown}. Các lớp hợp lệ: {', '.join(_ROLES)}.",
+            f"{path.name}: unknown layer(s) {unknown}. Valid layers: {', '.join(_ROLES)}.",
         )
-    specs = tuple(_layer_spec(folder, role, layers[role], path) for role in LAYER_ROLES if role in layers)
+    specs = tuple(_layer_spec(folder, role, layers[role], path) for role in _ROLES if role in layers)
     if "layers" not in raw:
         specs = _infer(folder).layers
     return Manifest(
