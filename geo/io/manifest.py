@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from geo.errors import DataError
-from geo.settings import POINT_LAYERS, UNIT_LEVELS, YAML_LOADER
+from geo.settings import POINT_LAYERS, REFERENCE_LAYERS, UNIT_LEVELS, YAML_LOADER
 
 __all__ = [
     "MANIFEST_NAME",
@@ -29,7 +29,7 @@ MANIFEST_NAME = "dataset.yaml"
 #: Keys of a layer entry that tell the reader how to open the file (not column mappings).
 READER_KEYS = ("path", "sheet", "layer", "x", "y", "crs")
 #: Every layer role a manifest may name, in reading order (units first, top down).
-LAYER_ROLES = (*UNIT_LEVELS, *POINT_LAYERS, "unit_stats")
+LAYER_ROLES = (*UNIT_LEVELS, *POINT_LAYERS, *REFERENCE_LAYERS, "unit_stats")
 _EXTENSIONS = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".kml", ".kmz", ".xlsx", ".csv")
 
 
