@@ -1,13 +1,15 @@
-"""Names on the interactive map: permanent Leaflet tooltips at each unit's label point, shown by zoom.
+"""Names on the interactive map: permanent labels in Leaflet's tooltip pane at each unit's label point,
+shown by zoom.
 
 Each label is shown only from the zoom at which its name fits inside its unit (the inscribed
 circle of :func:`geo.compute.label_points` against the text's size in pixels), so labels of one
 level never pile up; labels of the level above hide again once the level below shows (``max_zoom``);
 the unit of interest is always shown. Visibility is plain CSS: the map container carries a class
 ``geo-lt-Z`` while its zoom is below Z and ``geo-ge-Z`` from Z on (a small inline script on
-``zoomend``), and a label carries ``geo-z-Z`` / ``geo-x-Z``. Names are HTML-escaped here (and the
-JSON that carries them escapes ``<``, ``>``, ``&`` again), so no planner-supplied text is ever read as
-HTML; nothing is loaded from a CDN.
+``zoomend``), and a label carries ``geo-z-Z`` / ``geo-x-Z``. The labels are one Leaflet layer writing
+every name at once (one ``L.tooltip`` per name measured itself on insertion: 40 s for 2,000 names).
+Names are HTML-escaped here (and the JSON that carries them escapes ``<``, ``>``, ``&`` again), so
+no planner-supplied text is ever read as HTML; nothing is loaded from a CDN.
 """
 
 from __future__ import annotations
@@ -43,10 +45,10 @@ _METRES_PER_PX_Z0 = 156543.03392  # Web Mercator, at the equator
 _CHAR_EM = 0.55  # average width of a Vietnamese letter in Source Sans / sans-serif, in em
 
 _CSS = (
-    ".geo-label{{background:transparent;border:0;box-shadow:none;padding:0;color:{colour};"
-    "font-family:{font};white-space:nowrap;"
+    ".geo-label{{position:absolute;pointer-events:none;transform:translate(-50%,-50%);color:{colour};"
+    "font-family:{font};white-space:nowrap;line-height:1.2;"
     "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px #fff;}}"
-    ".geo-label:before{{display:none;}}"
+    ".geo-label-places{{transform:translate(5px,-50%);}}"
     ".geo-label-area{{font-size:{area}px;font-weight:700;}}"
     ".geo-label-provinces{{font-size:{provinces}px;font-weight:600;color:#555;letter-spacing:0.04em;}}"
     ".geo-label-upper{{font-size:{upper}px;font-weight:700;}}"
@@ -81,33 +83,22 @@ def label_zooms(labels: gpd.GeoDataFrame, *, kind: str) -> np.ndarray:
 
 
 class LabelLayer(folium.map.FeatureGroup):
-    """A layer-switcher entry holding permanent tooltips (one per row of ``rows``:
+    """A layer-switcher entry holding every name, like permanent Leaflet tooltips in the tooltip pane but
+    written at once (one per row of ``rows``:
     ``[lat, lon, escaped name, kind, min_zoom, max_zoom]``; ``max_zoom`` ``None`` = no upper limit)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.layerGroup();
-        (function (group, rows, css) {
+        var {{ this.get_name() }} = (function (rows, css) {
             if (!document.getElementById('geo-label-css')) {
                 var style = document.createElement('style');
                 style.id = 'geo-label-css';
                 style.textContent = css;
                 document.head.appendChild(style);
             }
-            var mins = {}, maxs = {};
-            rows.forEach(function (r) {
-                var cls = 'geo-label geo-label-' + r[3] + ' geo-z-' + r[4];
-                mins[r[4]] = true;
-                if (r[5] !== null) { cls += ' geo-x-' + r[5]; maxs[r[5]] = true; }
-                var place = r[3] === 'places';
-                var tip = L.tooltip({permanent: true, direction: place ? 'right' : 'center',
-                                     offset: place ? [4, 0] : [0, 0], interactive: false,
-                                     className: cls, opacity: 1});
-                tip.setLatLng([r[0], r[1]]).setContent(r[2]);
-                group.addLayer(tip);
-            });
-            var rules = '';
+            var mins = {}, maxs = {}, rules = '';
+            rows.forEach(function (r) { mins[r[4]] = true; if (r[5] !== null) { maxs[r[5]] = true; } });
             Object.keys(mins).forEach(function (z) {
                 rules += '.geo-lt-' + z + ' .geo-z-' + z + '{display:none;}';
             });
@@ -117,20 +108,44 @@ class LabelLayer(folium.map.FeatureGroup):
             var zoomStyle = document.createElement('style');
             zoomStyle.textContent = rules;
             document.head.appendChild(zoomStyle);
-            function update(map) {
-                var zoom = map.getZoom(), box = map.getContainer();
-                Object.keys(mins).forEach(function (z) { box.classList.toggle('geo-lt-' + z, zoom < +z); });
-                Object.keys(maxs).forEach(function (z) { box.classList.toggle('geo-ge-' + z, zoom >= +z); });
-            }
-            group.on('add', function () {
-                var map = group._map;
-                if (!map._geoLabels) {
-                    map._geoLabels = true;
-                    map.on('zoomend', function () { update(map); });
+            // One layer, one container: every label is an absolutely placed div written in one go and
+            // moved only when the zoom changes (a Leaflet tooltip per label measures itself on insertion,
+            // which costs a page layout per label).
+            var Labels = L.Layer.extend({
+                onAdd: function (map) {
+                    var pane = map.getPane('tooltipPane');
+                    var box = L.DomUtil.create('div', 'geo-labels leaflet-zoom-hide', pane);
+                    var frag = document.createDocumentFragment();
+                    this._els = rows.map(function (r) {
+                        var el = document.createElement('div');
+                        el.className = 'geo-label geo-label-' + r[3] + ' geo-z-' + r[4]
+                            + (r[5] !== null ? ' geo-x-' + r[5] : '');
+                        el.innerHTML = r[2];
+                        frag.appendChild(el);
+                        return el;
+                    });
+                    box.appendChild(frag);
+                    this._box = box;
+                    map.on('zoomend viewreset', this._reset, this);
+                    this._reset();
+                },
+                onRemove: function (map) {
+                    L.DomUtil.remove(this._box);
+                    map.off('zoomend viewreset', this._reset, this);
+                },
+                _reset: function () {
+                    var map = this._map, zoom = map.getZoom(), classes = map.getContainer().classList;
+                    Object.keys(mins).forEach(function (z) { classes.toggle('geo-lt-' + z, zoom < +z); });
+                    Object.keys(maxs).forEach(function (z) { classes.toggle('geo-ge-' + z, zoom >= +z); });
+                    for (var i = 0; i < rows.length; i++) {
+                        var p = map.latLngToLayerPoint([rows[i][0], rows[i][1]]);
+                        this._els[i].style.left = p.x + 'px';
+                        this._els[i].style.top = p.y + 'px';
+                    }
                 }
-                update(map);
             });
-        })({{ this.get_name() }}, {{ this.rows|tojson }}, {{ this.css|tojson }});
+            return new Labels();
+        })({{ this.rows|tojson }}, {{ this.css|tojson }});
         {% endmacro %}
         """
     )

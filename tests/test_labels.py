@@ -99,7 +99,7 @@ def _map_html(**choices) -> tuple[str, object]:
 
 
 def _label_rows(html: str) -> list[list]:
-    match = re.search(r"\}\)\(label_layer_\w+, (\[\[.*?\]\]), ", html)
+    match = re.search(r"return new Labels\(\);\s*\}\)\((\[\[.*?\]\]), ", html)
     assert match, "no label layer in the map"
     return json.loads(match.group(1))
 
