@@ -229,6 +229,9 @@ _VI = {
     "action_restore": "Khôi phục",
     "history_shape": "(hình dạng, {n} điểm)",
     "zones_suggestions": "Gợi ý từ dữ liệu",
+    "zones_suggest_click": "bấm vào vùng để chấp nhận hoặc bỏ qua",
+    "zones_suggest_why": "Lý do",
+    "zones_suggest_picked": "Vùng gợi ý đã chọn trên bản đồ",
     "zones_suggest_help": (
         "Khu dân cư ngoài vùng phủ 4G/5G theo mô hình, và các ô đo tốc độ thấp xa dưới chỉ tiêu. “Nhận” "
         "lưu gợi ý thành vùng “Đã báo cáo”; “Bỏ qua” để không hiện lại."
@@ -493,6 +496,9 @@ _EN = {
     "action_restore": "Restored",
     "history_shape": "(shape, {n} points)",
     "zones_suggestions": "Suggested by the data",
+    "zones_suggest_click": "click the shape to accept or dismiss it",
+    "zones_suggest_why": "Why",
+    "zones_suggest_picked": "Suggested zone picked on the map",
     "zones_suggest_help": (
         "Settlements outside modelled 4G/5G coverage, and speed-test squares far below the target. "
         "“Accept” saves a suggestion as a “Reported” zone; “Dismiss” hides it for good."
