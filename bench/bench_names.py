@@ -3,17 +3,19 @@
 Run ``python bench/bench_names.py [--scale province] [--out DIR] [--runs 5] [--screenshot FILE.png]``.
 Follows ``bench/bench_page.py``: the scale's demo dataset is written once into ``DIR`` (default
 ``bench/out``), read and evaluated, and the province map (commune level, one indicator, every layer
-on) is built twice in the same run — with names and reference layers, and without them (the two
-builders replaced by no-ops). Each map is written as a standalone HTML file whose Leaflet comes from
-the installed ``xstatic-leaflet`` (no network) and opened ``--runs`` times in headless Chromium; "first
-draw" is the time from navigation start until the map's script has run and the next animation frame
-has painted (median of the runs). Prints one JSON line per figure: ``{"scale", "figure", "mb"}`` or
+on, plus generated roads, rivers and places when the dataset has none) is built twice in the same
+run — with names and reference layers, and without them (the two builders replaced by no-ops). Each
+map is written as a standalone HTML file whose Leaflet comes from the installed ``xstatic-leaflet``
+(no network) and opened ``--runs`` times in headless Chromium, the two pages in turn; "first draw" is
+the time from navigation start until the map's script has run and the next animation frame has
+painted (median of the runs). Prints one JSON line per figure: ``{"scale", "figure", "mb"}`` or
 ``{"scale", "figure", "seconds"}``, then the ratio with/without.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import statistics
 import sys
@@ -52,6 +54,40 @@ def standalone_html(fmap) -> str:
     html = fmap.get_root().render()
     html = html.replace(f"{STATIC_PREFIX}/leaflet/", Path(leaflet.BASE_DIR).as_uri() + "/")
     return html.replace("</body>", _DRAWN + "</body>")
+
+
+def add_reference_layers(dataset) -> None:
+    """Give a benchmark dataset (which has none) reference layers of a realistic size: a road from every
+    commune's centre to the next one's (about 100 lines), 12 rivers crossing the territory with 200
+    vertices each, and two named places per commune."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    communes = dataset.layer("communes")
+    centres = communes.geometry.representative_point()
+    xy = np.column_stack([centres.x, centres.y])
+    order = np.lexsort((xy[:, 1], np.round(xy[:, 0], 1)))
+    roads = [shapely.LineString([xy[a], xy[b]]) for a, b in itertools.pairwise(order)]
+    x0, y0, x1, y1 = communes.total_bounds
+    t = np.linspace(0, 1, 200)
+    rivers = [
+        shapely.LineString(np.column_stack([x0 + (x1 - x0) * t, y0 + (y1 - y0) * (k + 0.5) / 12
+                                            + 0.02 * np.sin(40 * t + k)]))
+        for k in range(12)
+    ]  # fmt: skip
+    crs = "EPSG:4326"
+    dataset.layers["roads"] = gpd.GeoDataFrame(
+        {"name": [f"ĐT {i}" for i in range(len(roads))]}, geometry=roads, crs=crs
+    )
+    dataset.layers["rivers"] = gpd.GeoDataFrame(
+        {"name": [f"Sông {k}" for k in range(12)]}, geometry=rivers, crs=crs
+    )
+    points = np.concatenate([xy, np.add(xy, (0.01, 0.005))])
+    names = [f"Chợ {n}" for n in communes["name"]] + [f"Bến {n}" for n in communes["name"]]
+    dataset.layers["places"] = gpd.GeoDataFrame(
+        {"name": names, "kind": "chợ"}, geometry=gpd.points_from_xy(points[:, 0], points[:, 1]), crs=crs
+    )
 
 
 def first_draws(
@@ -95,6 +131,8 @@ def main(argv: list[str] | None = None) -> None:
     if not (folder / "dataset.yaml").exists():
         write_demo(folder, scale=args.scale)
     dataset = read_dataset(folder)
+    if "roads" not in dataset.layers:
+        add_reference_layers(dataset)
     plan = load_plans()[PLAN]
     sources = MapSources(
         evaluation=cache(lambda level: evaluate(dataset, plan, YEAR, level=level)),
