@@ -57,13 +57,19 @@ def render_clicked_suggestion(ctx: PageContext, clicked: dict | None) -> None:
     if sid is None:
         return
     st.markdown(f"**{t('zones_suggest_picked', ctx.lang)}**")
-    _suggestion(ctx, fresh.loc[fresh["suggestion_id"] == sid].iloc[0], prefix="map_")
+    _suggestion(ctx, fresh.loc[fresh["suggestion_id"] == sid].iloc[0], prefix="map_", stacked=True)
 
 
-def _suggestion(ctx: PageContext, row: pd.Series, *, prefix: str = "") -> None:
+def _suggestion(ctx: PageContext, row: pd.Series, *, prefix: str = "", stacked: bool = False) -> None:
+    """One suggestion with Accept/Dismiss (widget keys start with ``prefix``); ``stacked`` puts the buttons
+    under the text (the narrow column beside the map)."""
     lang, sid = ctx.lang, row["suggestion_id"]
     with st.container(border=True):
-        text, accept_column, dismiss_column = st.columns([4, 2, 1])
+        if stacked:
+            text = st.container()
+            accept_column, dismiss_column = st.columns([3, 2])
+        else:
+            text, accept_column, dismiss_column = st.columns([4, 2, 1])
         reason = row["reason_vi"] if lang == "vi" else row["reason_en"]
         text.markdown(f"**{md(row['name'])}**  \n{md(reason)}")
         if accept_column.button(
