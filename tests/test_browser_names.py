@@ -91,6 +91,37 @@ return Array.from(document.querySelectorAll('.geo-labels .geo-label')).map(
 """
 
 
+_OVERLAPS = """
+const shown = Array.from(document.querySelectorAll('.geo-label')).filter(el => el.offsetParent !== null);
+const r = shown.map(el => el.getBoundingClientRect()), bad = [];
+for (let i = 0; i < r.length; i++) for (let j = 0; j < i; j++) {
+    const a = r[i], b = r[j];
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+        bad.push([shown[i].textContent, shown[j].textContent]);
+}
+return [shown.length, bad];
+"""
+_ZOOM = """
+const done = arguments[arguments.length - 1], zoom = arguments[0];
+if (map.getZoom() === zoom) { done(zoom); } else {
+    map.once('zoomend', () => requestAnimationFrame(() => done(map.getZoom())));
+    map.setZoom(zoom, {animate: false});
+}
+"""
+
+
+def _zoom_to(driver, zoom: int) -> int:
+    """Zoom the map (in its iframe) to ``zoom`` and wait until Leaflet has finished; return the zoom."""
+    for frame in driver.find_elements(By.CSS_SELECTOR, "iframe"):
+        driver.switch_to.frame(frame)
+        try:
+            if driver.find_elements(By.CSS_SELECTOR, ".leaflet-container"):
+                return driver.execute_async_script(_ZOOM, zoom)
+        finally:
+            driver.switch_to.default_content()
+    pytest.fail("no map to zoom")
+
+
 def _choose_demo(driver) -> None:
     """Pick the copied dataset "demo" in the sidebar and wait until the choice is shown."""
     choose = _wait(lambda: driver.find_element(By.XPATH, PICKED), what="the dataset choice")
@@ -125,6 +156,19 @@ def test_every_unit_name_is_a_label_in_the_maps_dom_escaped(server, browser, tmp
     font = _in_map(browser, "return getComputedStyle(document.querySelector('.geo-label')).fontFamily;")
     assert "Source Sans" in font
     browser.save_screenshot(str(tmp_path / "map_names.png"))
+    first = _in_map(browser, "return map.getZoom();")
+    for zoom in (first, first + 1, first + 2, first + 3):  # the territory view, then closer in
+        assert _zoom_to(browser, zoom) == zoom
+        n_shown, overlaps = _in_map(browser, _OVERLAPS)
+        assert n_shown and overlaps == [], (zoom, overlaps)  # labels on screen, none over another
+    villages = set(dataset.layer("villages")["name"])
+    assert villages & set(
+        _in_map(
+            browser,
+            "return Array.from(document.querySelectorAll('.geo-label'))"
+            ".filter(el => el.offsetParent !== null).map(el => el.textContent);",
+        )
+    )
 
 
 def test_a_suggestion_clicked_on_the_zones_map_is_accepted_there(server, browser, tmp_path):
