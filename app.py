@@ -18,11 +18,14 @@ from views.common import dataset_choice, install_static, language
 from views.zones_assets import install_draw_static
 
 ROOT = Path(__file__).resolve().parent
+#: The tool's icon (browser tab, favicon): a mast with its signal, drawn for this project (assets/icon.svg).
+ICON = ROOT / "assets" / "icon.png"
 
 
 def main() -> None:
     """Set up the page, the shared sidebar and the navigation, then run the chosen page."""
-    st.set_page_config(page_title="Bản đồ phủ sóng hạ tầng số", layout="wide")
+    lang = st.session_state.get("lang", "vi")
+    st.set_page_config(page_title=t("app_title", lang), page_icon=str(ICON), layout="wide")
     install_static(ROOT)
     install_draw_static(ROOT)
     lang = language()

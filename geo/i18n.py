@@ -44,6 +44,11 @@ _VI = {
     "layer_places": "Địa điểm công cộng",
     "layer_speed": "Đo tốc độ (lục giác)",
     "layer_zones": "Vùng lõm sóng",
+    "layer_labels": "Tên đơn vị, địa danh",
+    "layer_roads": "Đường giao thông",
+    "layer_rivers": "Sông, suối",
+    "layer_ref_places": "Địa danh",
+    "layer_provinces": "Ranh giới tỉnh (tham khảo)",
     "basemap": "Nền bản đồ OpenStreetMap (cần Internet)",
     "area": "Khu vực xem chi tiết",
     "area_all": "Toàn bộ",
@@ -224,6 +229,9 @@ _VI = {
     "action_restore": "Khôi phục",
     "history_shape": "(hình dạng, {n} điểm)",
     "zones_suggestions": "Gợi ý từ dữ liệu",
+    "zones_suggest_click": "bấm vào vùng để chấp nhận hoặc bỏ qua",
+    "zones_suggest_why": "Lý do",
+    "zones_suggest_picked": "Vùng gợi ý đã chọn trên bản đồ",
     "zones_suggest_help": (
         "Khu dân cư ngoài vùng phủ 4G/5G theo mô hình, và các ô đo tốc độ thấp xa dưới chỉ tiêu. “Nhận” "
         "lưu gợi ý thành vùng “Đã báo cáo”; “Bỏ qua” để không hiện lại."
@@ -305,6 +313,11 @@ _EN = {
     "layer_places": "Public places",
     "layer_speed": "Speed tests (hexagons)",
     "layer_zones": "Weak-signal zones",
+    "layer_labels": "Unit and place names",
+    "layer_roads": "Roads",
+    "layer_rivers": "Rivers and streams",
+    "layer_ref_places": "Named places",
+    "layer_provinces": "Province boundaries (reference)",
     "basemap": "OpenStreetMap basemap (needs Internet)",
     "area": "Area shown in detail",
     "area_all": "All",
@@ -483,6 +496,9 @@ _EN = {
     "action_restore": "Restored",
     "history_shape": "(shape, {n} points)",
     "zones_suggestions": "Suggested by the data",
+    "zones_suggest_click": "click the shape to accept or dismiss it",
+    "zones_suggest_why": "Why",
+    "zones_suggest_picked": "Suggested zone picked on the map",
     "zones_suggest_help": (
         "Settlements outside modelled 4G/5G coverage, and speed-test squares far below the target. "
         "“Accept” saves a suggestion as a “Reported” zone; “Dismiss” hides it for good."

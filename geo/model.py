@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.errors import Problem
-from geo.settings import UNIT_LEVELS, Settings
+from geo.settings import REFERENCE_LAYERS, UNIT_LEVELS, Settings
 from geo.vocab import Level
 
 __all__ = [
@@ -50,6 +50,7 @@ LAYER_FIELDS: dict[str, dict[str, list[str]]] = {
     },
     "settlements": {"required": [], "optional": ["name", "households", "population"]},
     **{level: UNIT_FIELDS for level in UNIT_LEVELS},
+    **{layer: {"required": [], "optional": ["name", "kind"]} for layer in REFERENCE_LAYERS},
 }
 
 #: Long form of unit statistics after reading: one row per unit, year and indicator.

@@ -25,6 +25,7 @@ __all__ = [
     "VIETNAM_BOUNDS",
     "UNIT_LEVELS",
     "POINT_LAYERS",
+    "REFERENCE_LAYERS",
     "OPERATORS",
     "TECHNOLOGIES",
     "CoverageSettings",
@@ -57,6 +58,9 @@ VIETNAM_BOUNDS = (102.0, 7.5, 117.5, 23.5)
 UNIT_LEVELS = ("provinces", "districts", "communes", "villages")
 #: Point layers of the data model, in reading order.
 POINT_LAYERS = ("bts_sites", "wifi_points", "public_places", "speed_tests", "settlements")
+#: Optional reference layers from the planner's own files (roads and rivers: lines; places: named
+#: points such as towns, markets, landmarks), drawn faintly under the data; nothing is computed on them.
+REFERENCE_LAYERS = ("roads", "rivers", "places")
 
 #: Canonical operator names (what ``bts_sites.operators`` holds, ``;``-separated).
 OPERATORS = ("Viettel", "VNPT", "MobiFone", "Vietnamobile", "other")

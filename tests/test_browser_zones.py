@@ -180,7 +180,9 @@ def test_draw_a_polygon_save_it_and_find_it_after_a_reload(server, browser, tmp_
     _open(browser, url)  # a new session: nothing is kept but the store
     _wait(lambda: _zone_paths(browser) == 1, what="the zone on the map after a reload")
     reload = time.perf_counter() - start
-    table = browser.execute_script("return document.querySelector('[data-testid=stDataFrame]').textContent")
+    query = "const t = document.querySelector('[data-testid=stDataFrame]'); return t ? t.textContent : '';"
+    _wait(lambda: NAME in browser.execute_script(query), what="the zone in the table")  # drawn after the map
+    table = browser.execute_script(query)
     assert NAME in table and "Chị Lan" in table  # in the zones table, exactly as typed
     browser.save_screenshot(str(tmp_path / "zones_reloaded.png"))
     assert remote_requests(browser, urlparse(url).hostname) == []

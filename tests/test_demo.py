@@ -232,3 +232,16 @@ def test_province_scale_has_the_expected_counts_and_is_fast(tmp_path: Path) -> N
 def test_unknown_scale_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="village, province, national"):
         write_demo(tmp_path, scale="district")
+
+
+def test_reference_layers_are_read_as_lines_and_named_points(demo: Path) -> None:
+    from geo.io.dataset import read_dataset
+
+    dataset = read_dataset(demo)
+    assert set(dataset.layer("roads").geom_type) == {"LineString"}
+    assert set(dataset.layer("rivers").geom_type) == {"LineString"}
+    assert set(dataset.layer("places").geom_type) == {"Point"}
+    assert "Sông Nậm" in set(dataset.layer("rivers")["name"])
+    assert "Quốc lộ 12" in set(dataset.layer("roads")["name"])
+    town = dataset.layer("districts").geometry.iloc[0]
+    assert dataset.layer("places").within(town).all()

@@ -265,10 +265,14 @@ def test_labels_that_would_collide_are_dropped():
             box(800, 800, 810, 810),
         ],
     )
-    assert place_labels(ax, near, fontsize=8) == 2
-    placed = [t.get_text() for t in ax.texts if not t.get_path_effects()]  # not the halos
-    assert "Bản Xa" in placed and len(set(placed) & {"Bản Phiêng Luông", "Bản Phiêng Lơi"}) == 1
-    assert "Bản Nhỏ Quá Không Vừa Nhãn" not in placed  # far wider than its 10 m unit
+    n = place_labels(ax, near, fontsize=8)
+    placed = [t for t in ax.texts if not t.get_path_effects()]  # not the halos
+    names = [t.get_text() for t in placed]
+    assert n == len(placed) and "Bản Xa" in names and "Bản Phiêng Luông" in names  # the roomier unit first
+    assert "Bản Nhỏ Quá Không Vừa Nhãn" not in names  # far wider than its 10 m unit
+    renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else None
+    boxes = [t.get_window_extent(renderer) for t in placed]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[:i])  # moved, never overprinted
 
 
 def test_scale_bar_is_a_round_fifth_of_the_map_width():
@@ -315,3 +319,51 @@ def test_demo_map_with_every_overlay(tmp_path):
     text = " ".join(pdf_text(pdf))
     for status in counts.index:
         assert draw.status_label(status) in text, status
+
+
+def test_print_labels_of_a_crowded_map_never_overlap_and_keep_clear_of_the_furniture():
+    from geo.export.draw import add_north_arrow
+    from geo.export.labels import LABEL_GID, LabelSpec, place_map_labels
+
+    fig = Figure(figsize=(4, 3), dpi=150)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set(xlim=(0, 4000), ylim=(0, 3000), aspect="equal")
+    cells = [box(x, y, x + 400, y + 300) for x in range(0, 4000, 400) for y in range(0, 3000, 300)]
+    units = gpd.GeoDataFrame({"name": [f"Bản Phiêng {i}" for i in range(len(cells))]}, geometry=cells)
+    places = gpd.GeoDataFrame(
+        {"name": ["Chợ phiên", "Cầu <b>&", "Đèo"]},
+        geometry=gpd.points_from_xy([1000, 1010, 3900], [1500, 1510, 2900]),
+    )
+    add_scale_bar(ax)
+    add_north_arrow(ax)
+    boxes = place_map_labels(
+        ax, [LabelSpec(units, fontsize=7), LabelSpec(places, fontsize=6, points=True)], crs=""
+    )
+    texts = [t for t in ax.texts if t.get_gid() == LABEL_GID and not t.get_path_effects()]
+    assert 0 < len(boxes) == len(texts) < len(units) + len(places)  # crowded: some are left out
+    drawn = [t.get_window_extent(fig.canvas.get_renderer()) for t in texts]
+    assert not any(a.overlaps(b) for i, a in enumerate(drawn) for b in drawn[:i])
+    furniture = [a.get_window_extent(fig.canvas.get_renderer()) for a in ax.artists]
+    furniture += [p.get_window_extent() for p in ax.patches if p.get_gid() == "map-furniture"]
+    assert not any(a.overlaps(f) for a in drawn for f in furniture)
+    assert "Cầu <b>&" in [t.get_text() for t in texts] or "Chợ phiên" in [t.get_text() for t in texts]
+
+
+def test_territory_map_has_the_national_inset_and_the_reference_layers():
+    from geo.export.map import map_figure
+    from geo.io.dataset import read_dataset
+    from geo.plans.assessment import Assessment
+    from geo.plans.targets import load_plans
+
+    dataset = read_dataset(DEMO_DIR)
+    plan = load_plans()["muong-lay-2023"]
+    evaluation = Assessment(dataset).evaluate(plan, 2025, level="commune")
+    fig = map_figure(dataset, evaluation, plan=plan, year=2025, indicator=VILLAGE_COVERAGE, made_on=MADE_ON)
+    inset = next(ax for ax in fig.axes if ax.get_title().startswith("Vị trí trong cả nước"))
+    assert "Tỉnh Điện Biên" in inset.get_title()
+    assert {"QĐ. Hoàng Sa", "QĐ. Trường Sa"} <= {t.get_text() for t in inset.texts}
+    assert inset.get_xlim()[1] > 117 and inset.get_ylim()[0] < 8.6  # the archipelagos are in the frame
+    texts = {t.get_text() for ax in fig.axes for t in ax.texts}
+    assert "Xã Huổi Mí" in texts and "Chợ phiên Nậm Cản" in texts  # unit and place names
+    legend = {t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()}
+    assert {"Sông, suối", "Đường giao thông", "Địa danh"} <= legend

@@ -152,7 +152,7 @@ def test_a_drawn_zone_shows_place_and_evidence_then_saves_with_the_name_kept_exa
     assert metrics["Số lần đo (di động)"] == "118"  # speed tests of the demo inside the square
     assert metrics["Dưới chỉ tiêu 50 Mbit/s"] == "36%"  # Mường Lay's 2025 mobile target
     assert at.number_input(key="new_households").value == 213  # prefilled from the evidence
-    assert at.selectbox(key="new_status").value == "reported"  # 118 tests, median 59 Mbit/s: not confirmed
+    assert at.selectbox(key="new_status.vi").value == "reported"  # 118 tests, median 59 Mbit/s: not confirmed
     assert at.success[0].value == t("zones_checks_ok")
     at.text_input(key="new_name").input(XSS)
     _run(at)
@@ -175,6 +175,20 @@ def test_a_drawn_zone_shows_place_and_evidence_then_saves_with_the_name_kept_exa
     assert "Tổ dân phố 6" in set(history["Giá trị mới"])  # unit uids shown by name
 
 
+def test_the_form_choices_follow_a_language_switch_and_keep_their_values(demo):
+    at = _draw(_page())
+    at.selectbox(key="new_severity.vi").set_value("high")
+    _run(at)
+    assert at.selectbox(key="new_severity.vi").options == ["nhẹ", "vừa", "nặng"]
+    at.sidebar.radio(key="lang").set_value("en")
+    _run(at)
+    severity, status = at.selectbox(key="new_severity.en"), at.selectbox(key="new_status.en")
+    assert severity.value == "high" and severity.options == ["low", "medium", "high"]
+    assert status.value == "reported" and status.options[0] == "Reported"
+    assert "new_severity.vi" not in at.session_state
+    assert at.multiselect(key="new_technology.en").value == ["4G"]
+
+
 def test_edit_status_delete_restore_and_history(demo):
     at = _save(_draw(_page()), "Bản Nà Luồng")
     at.text_input(key="edit_name").input("Bản Nà Luồng – khe suối")
@@ -182,7 +196,7 @@ def test_edit_status_delete_restore_and_history(demo):
     at.button(key="FormSubmitter:zones_edit-Lưu thay đổi").click()
     _run(at)
     assert at.success[0].value == "Đã lưu thay đổi của vùng “Bản Nà Luồng – khe suối”."
-    at.selectbox(key="zone_status_to").set_value("verified")
+    at.selectbox(key="zone_status_to.vi").set_value("verified")
     at.button(key="zone_status_go").click()
     _run(at)
     at.button(key="zone_delete").click()

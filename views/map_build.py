@@ -40,6 +40,7 @@ from layers.simplify import METRES_PER_DEGREE, simplify_units
 from layers.units import ftth_layer, ftth_legend, missing_villages_layer, units_layer, units_legend
 from layers.zones import zones_layer, zones_legend
 from views.map_data import ALL_TARGETS, missing_villages, units_for_map
+from views.map_names import add_labels, add_reference
 
 __all__ = [
     "LAYER_KEYS",
@@ -319,8 +320,11 @@ def build_map(request: MapRequest, *, dataset: Dataset, plan: Plan, sources: Map
     bounds = tuple(detail.total_bounds) if len(detail) else tuple(units.total_bounds)
     fmap = offline_map(bounds=bounds, tiles=OSM_TILES if request.basemap else None)
     units_layer(units, lang=lang, name=t("layer_units", lang), colour_by=colour_by).add_to(fmap)
+    add_reference(fmap, dataset, bounds=bounds, lang=lang)  # above the unit fills, under the overlays
     entries = units_legend(units, lang=lang, colour_by=colour_by)
     entries += _overlays(request, dataset, plan, sources, fmap, bounds)
+    add_labels(fmap, dataset, level=request.level, area=request.area, detail=detail,
+               geometries=sources.geometries, bounds=bounds, lang=lang)  # fmt: skip
     title = (
         t("all_targets", lang)
         if request.indicator == ALL_TARGETS

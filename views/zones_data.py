@@ -44,6 +44,7 @@ from layers.offline import offline_map, strip_cdn
 from layers.simplify import simplify_units
 from layers.zones import outline_layer, zones_layer, zones_legend
 from views import common
+from views.zones_context import add_context, add_names, add_suggestions
 
 __all__ = [
     "DRAWING_KEY",
@@ -156,10 +157,18 @@ def unit_names(dataset: Dataset) -> dict[str, str]:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def zones_map(
-    folder: str, stamp: float, zones_stamp: tuple[int, int], lang: str, selected: str = ""
+    folder: str,
+    stamp: float,
+    zones_stamp: tuple[int, int],
+    lang: str,
+    selected: str = "",
+    plan_id: str = "",
+    year: int = 0,
 ) -> folium.Map:
-    """Return the drawing map: commune and village outlines, the zones not deleted coloured by status (the
-    ``selected`` zone id with a yellow halo), the legend, a layer switcher and the drawing tools, with no CDN
+    """Return the drawing map: commune and village outlines, 4G coverage per operator, the BTS sites and the
+    reference layers (:mod:`views.zones_context`), the zones not deleted coloured by status (the ``selected``
+    zone id with a yellow halo), the suggestions of ``plan_id``/``year`` not yet dismissed or accepted as
+    clickable shapes, unit and place names, the legend, a layer switcher and the drawing tools, with no CDN
     asset. Shared between sessions: render a deep copy."""
     dataset = common.load_dataset(folder, stamp)
     communes, villages = dataset.layer("communes"), dataset.layer("villages")
@@ -173,6 +182,8 @@ def zones_map(
             communes if len(communes) <= MAX_VILLAGE_OUTLINES else simplify_units(communes, tolerance_m=200)
         )
         outline_layer(shown, name=t("layer_communes", lang), colour="#222222", weight=2.2).add_to(fmap)
+    assessment = common.assessment(folder, stamp)
+    entries = add_context(fmap, assessment, bounds=bounds, lang=lang)
     state = read_store(folder)
     zones = state.zones.loc[~state.zones["deleted"]]
     picked = zones.loc[zones["zone_id"] == selected]
@@ -180,7 +191,11 @@ def zones_map(
         outline_layer(picked, name=t("zones_pick", lang), colour="#FFD400", weight=9.0).add_to(fmap)
     if len(zones):
         zones_layer(zones, lang=lang, name=t("layer_zones", lang)).add_to(fmap)
-    legend(t("zones_legend", lang), zones_legend(lang=lang)).add_to(fmap)
+    if plan_id:
+        found = suggestions(folder, stamp, plan_id, year)
+        entries += add_suggestions(fmap, found.loc[~found["suggestion_id"].isin(state.dismissed)], lang=lang)
+    add_names(fmap, assessment, bounds=bounds, lang=lang)
+    legend(t("zones_legend", lang), zones_legend(lang=lang) + entries).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     draw_locale(lang=lang).add_to(fmap)
     draw_control().add_to(fmap)

@@ -13,9 +13,10 @@ from geo.errors import errors_in
 from geo.i18n import t
 from geo.zones.files import import_zones
 from geo.zones.suggest import accept
+from layers.suggestions import suggestion_at
 from views.zones_data import PageContext, export_bytes, flash, md, suggestions, write
 
-__all__ = ["MAX_SUGGESTIONS", "EXPORTS", "render_suggestions", "render_transfer"]
+__all__ = ["MAX_SUGGESTIONS", "EXPORTS", "render_suggestions", "render_clicked_suggestion", "render_transfer"]
 
 #: Most suggestions listed at once (those affecting most households first).
 MAX_SUGGESTIONS = 15
@@ -45,17 +46,41 @@ def render_suggestions(ctx: PageContext) -> None:
         _suggestion(ctx, row)
 
 
-def _suggestion(ctx: PageContext, row: pd.Series) -> None:
+def render_clicked_suggestion(ctx: PageContext, clicked: dict | None) -> None:
+    """When the planner clicked a suggested zone on the map (``st_folium``'s ``last_object_clicked``:
+    ``{"lat", "lng"}``), show it with the same Accept/Dismiss buttons as the suggestions tab."""
+    if not clicked or clicked.get("lat") is None:
+        return
+    found = suggestions(ctx.folder, ctx.stamp, ctx.plan_id, ctx.year)
+    fresh = found.loc[~found["suggestion_id"].isin(ctx.state.dismissed)]
+    sid = suggestion_at(fresh, float(clicked["lng"]), float(clicked["lat"]))
+    if sid is None:
+        return
+    st.markdown(f"**{t('zones_suggest_picked', ctx.lang)}**")
+    _suggestion(ctx, fresh.loc[fresh["suggestion_id"] == sid].iloc[0], prefix="map_", stacked=True)
+
+
+def _suggestion(ctx: PageContext, row: pd.Series, *, prefix: str = "", stacked: bool = False) -> None:
+    """One suggestion with Accept/Dismiss (widget keys start with ``prefix``); ``stacked`` puts the buttons
+    under the text (the narrow column beside the map)."""
     lang, sid = ctx.lang, row["suggestion_id"]
     with st.container(border=True):
-        text, accept_column, dismiss_column = st.columns([4, 2, 1])
+        if stacked:
+            text = st.container()
+            accept_column, dismiss_column = st.columns([3, 2])
+        else:
+            text, accept_column, dismiss_column = st.columns([4, 2, 1])
         reason = row["reason_vi"] if lang == "vi" else row["reason_en"]
         text.markdown(f"**{md(row['name'])}**  \n{md(reason)}")
-        if accept_column.button(t("zones_accept", lang), key=f"accept_{sid}", disabled=not ctx.writable):
+        if accept_column.button(
+            t("zones_accept", lang), key=f"{prefix}accept_{sid}", disabled=not ctx.writable
+        ):
             message = t("zones_accepted", lang, name=row["name"])
             if write(ctx, lambda store: accept(row.to_dict(), store, user=ctx.user), message)[0]:
                 st.rerun()
-        if dismiss_column.button(t("zones_dismiss", lang), key=f"dismiss_{sid}", disabled=not ctx.writable):
+        if dismiss_column.button(
+            t("zones_dismiss", lang), key=f"{prefix}dismiss_{sid}", disabled=not ctx.writable
+        ):
             message = t("zones_dismissed", lang)
             if write(ctx, lambda store: store.dismiss(sid, user=ctx.user), message)[0]:
                 st.rerun()

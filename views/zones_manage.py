@@ -17,6 +17,7 @@ from geo.zones.record import (
     ZONE_STATUSES,
     ZONE_TECHNOLOGIES,
 )
+from views.common import choice_key
 from views.zones_data import (
     PageContext,
     clear_drawing,
@@ -85,7 +86,7 @@ def _details(ctx: PageContext, zone: pd.Series) -> None:
     st.dataframe(frame, hide_index=True, height=35 * (len(frame) + 1) + 3)
 
 
-def _load_form(zone: pd.Series) -> None:
+def _load_form(zone: pd.Series, lang: str) -> None:
     """Put the zone's values into the edit form when another zone (or a newer version) is shown."""
     version = (zone["zone_id"], zone["updated_at"])
     if st.session_state.get("edit_for") == version:
@@ -99,14 +100,17 @@ def _load_form(zone: pd.Series) -> None:
     )
     state["edit_technology"] = [v for v in str(zone["technology"]).split(";") if v in ZONE_TECHNOLOGIES]
     state["edit_operators"] = [v for v in str(zone["operators"]).split(";") if v in OPERATORS]
-    state["edit_severity"] = zone["severity"] if zone["severity"] in SEVERITIES else "medium"
+    # choice_key drops the other language's widget value first, so the loaded value wins
+    state[choice_key("edit_severity", lang)] = (
+        zone["severity"] if zone["severity"] in SEVERITIES else "medium"
+    )
     state["edit_households"] = None if pd.isna(zone["households"]) else int(zone["households"])
 
 
 def _edit(ctx: PageContext, zone: pd.Series) -> None:
     """The edit form; saving writes only the fields that changed (each one logged in the history)."""
     lang, index = ctx.lang, 0 if ctx.lang == "vi" else 1
-    _load_form(zone)
+    _load_form(zone, lang)
     with st.form("zones_edit"):
         st.markdown(f"**{t('zones_edit', lang)}**")
         st.text_input(t("field_name", lang), key="edit_name")
@@ -115,7 +119,7 @@ def _edit(ctx: PageContext, zone: pd.Series) -> None:
         st.selectbox(
             t("field_severity", lang),
             SEVERITIES,
-            key="edit_severity",
+            key=choice_key("edit_severity", lang),
             format_func=lambda v: SEVERITY_LABELS[v][index],
         )
         st.number_input(t("field_households", lang), min_value=0, step=1, key="edit_households")
@@ -130,7 +134,7 @@ def _edit(ctx: PageContext, zone: pd.Series) -> None:
         "name": state["edit_name"],
         "technology": ";".join(state["edit_technology"]) or "4G",
         "operators": ";".join(state["edit_operators"]),
-        "severity": state["edit_severity"],
+        "severity": state[choice_key("edit_severity", lang)],
         "households": None if households is None else int(households),
         "reported_by": state["edit_reported_by"],
         "note": state["edit_note"],
@@ -174,7 +178,7 @@ def _actions(ctx: PageContext, zone: pd.Series, has_drawing: bool) -> None:
     target = left.selectbox(
         t("zones_status_to", lang),
         allowed,
-        key="zone_status_to",
+        key=choice_key("zone_status_to", lang),
         format_func=lambda v: STATUS_LABELS[v][index],
     )
     right.write("")
@@ -208,7 +212,7 @@ def render_zones(ctx: PageContext, *, has_drawing: bool) -> None:
         t("zones_filter_status", lang),
         ZONE_STATUSES,
         default=list(ZONE_STATUSES),
-        key="zones_filter",
+        key=choice_key("zones_filter", lang),
         format_func=lambda v: STATUS_LABELS[v][index],
     )
     deleted = right.checkbox(t("zones_include_deleted", lang), key="zones_deleted")

@@ -28,7 +28,7 @@ from geo.zones.record import (
     Zone,
     validate_zones,
 )
-from views.common import dataset_stamp, load_dataset, plans
+from views.common import choice_key, dataset_stamp, load_dataset, plans
 from views.map_data import default_plan, default_year, plan_label
 from views.zones_data import (
     DRAWING_KEY,
@@ -44,7 +44,7 @@ from views.zones_data import (
     write,
     zones_map,
 )
-from views.zones_extra import render_suggestions, render_transfer
+from views.zones_extra import render_clicked_suggestion, render_suggestions, render_transfer
 from views.zones_manage import PICK_KEY, render_zones
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,14 @@ _MAP_HEIGHT = 600
 _USER_KEY = "zones_user"
 _USER_KEEP = "zones_user_name"  # survives visits to other pages (widget keys are dropped there)
 _NEW_FIELDS = ("name", "technology", "operators", "severity", "households", "reported_by", "note", "status")
+#: Fields of the new-zone form whose option labels are translated: one widget per language
+#: (:func:`views.common.choice_key`), so a language switch relabels them.
+_TRANSLATED = ("technology", "operators", "severity", "status")
+
+
+def _new_key(field: str, lang: str) -> str:
+    """Session-state key of the new-zone form's ``field`` (per language for translated choices)."""
+    return choice_key(f"new_{field}", lang) if field in _TRANSLATED else f"new_{field}"
 
 
 def technology_label(value: str, lang: str) -> str:
@@ -142,7 +150,7 @@ def _checked(ctx: PageContext, geom) -> gpd.GeoDataFrame | None:
     return valid
 
 
-def _prefill(signature: str, found, operators_key: str) -> None:
+def _prefill(signature: str, found, operators_key: str, lang: str) -> None:
     """When a new shape arrives, or the proposal changes, put the evidence's numbers into the form."""
     if st.session_state.get("new_for") != signature:
         st.session_state["new_for"] = signature
@@ -150,7 +158,7 @@ def _prefill(signature: str, found, operators_key: str) -> None:
             st.session_state["new_households"] = round(found.households)
     if st.session_state.get("new_proposed") != (signature, found.proposed_status, operators_key):
         st.session_state["new_proposed"] = (signature, found.proposed_status, operators_key)
-        st.session_state["new_status"] = found.proposed_status
+        st.session_state[_new_key("status", lang)] = found.proposed_status
 
 
 def _new_zone(ctx: PageContext) -> None:
@@ -170,31 +178,32 @@ def _new_zone(ctx: PageContext) -> None:
     commune = ctx.names.get(row["commune_uid"], "")
     place = " — ".join(p for p in (village, commune) if p) or t("zones_place_none", lang)
     st.markdown(md(t("zones_place", lang, place=place)))
-    operators = list(st.session_state.get("new_operators", []))
+    keys = {field: _new_key(field, lang) for field in _TRANSLATED}
+    operators = list(st.session_state.get(keys["operators"], []))
     found = _evidence_panel(ctx, geom, operators)
-    _prefill(shapely.to_wkb(geom, hex=True)[-32:], found, ";".join(operators))
+    _prefill(shapely.to_wkb(geom, hex=True)[-32:], found, ";".join(operators), lang)
     st.text_input(t("field_name", lang), key="new_name")
-    if "new_technology" not in st.session_state:
-        st.session_state["new_technology"] = ["4G"]
+    if keys["technology"] not in st.session_state:
+        st.session_state[keys["technology"]] = ["4G"]
     st.multiselect(
         t("field_technology", lang),
         ZONE_TECHNOLOGIES,
-        key="new_technology",
+        key=keys["technology"],
         format_func=lambda v: technology_label(v, lang),
     )
     st.multiselect(
         t("field_operators", lang),
         OPERATORS,
-        key="new_operators",
+        key=keys["operators"],
         format_func=lambda v: operator_label(v, lang),
     )
     index = 0 if lang == "vi" else 1
-    if "new_severity" not in st.session_state:
-        st.session_state["new_severity"] = "medium"
+    if keys["severity"] not in st.session_state:
+        st.session_state[keys["severity"]] = "medium"
     st.selectbox(
         t("field_severity", lang),
         SEVERITIES,
-        key="new_severity",
+        key=keys["severity"],
         format_func=lambda v: SEVERITY_LABELS[v][index],
     )
     st.number_input(t("field_households", lang), min_value=0, step=1, key="new_households")
@@ -205,7 +214,7 @@ def _new_zone(ctx: PageContext) -> None:
     st.selectbox(
         t("field_status", lang),
         ZONE_STATUSES,
-        key="new_status",
+        key=keys["status"],
         format_func=lambda v: STATUS_LABELS[v][index],
     )
     name = st.session_state.get("new_name", "").strip()
@@ -217,18 +226,18 @@ def _new_zone(ctx: PageContext) -> None:
 
 def _save_new(ctx: PageContext, row, name: str) -> None:
     """Save the drawn zone with the form's values; on success clear the drawing and the form."""
-    state = st.session_state
+    state, lang = st.session_state, ctx.lang
     households = state.get("new_households")
     zone = Zone(
         name=state["new_name"],
         geometry=row.geometry,
-        technology=";".join(state.get("new_technology") or ["4G"]),
-        operators=";".join(state.get("new_operators") or []),
-        severity=state["new_severity"],
+        technology=";".join(state.get(_new_key("technology", lang)) or ["4G"]),
+        operators=";".join(state.get(_new_key("operators", lang)) or []),
+        severity=state[_new_key("severity", lang)],
         households=None if households is None else int(households),
         reported_by=state.get("new_reported_by", ""),
         note=state.get("new_note", ""),
-        status=state["new_status"],
+        status=state[_new_key("status", lang)],
         village_uid=row["village_uid"],
         commune_uid=row["commune_uid"],
     )
@@ -239,7 +248,7 @@ def _save_new(ctx: PageContext, row, name: str) -> None:
         return
     clear_drawing()
     for field in _NEW_FIELDS:
-        state.pop(f"new_{field}", None)
+        state.pop(_new_key(field, lang), None)
     state[PICK_KEY] = zone_id
     st.rerun()
 
@@ -267,16 +276,18 @@ def render() -> None:
     map_column, form_column = st.columns([3, 2])
     with map_column:
         picked = st.session_state.get(PICK_KEY) or ""
-        fmap = copy.deepcopy(zones_map(folder, stamp, state.stamp, lang, picked))
+        fmap = copy.deepcopy(zones_map(folder, stamp, state.stamp, lang, picked, plan_id, year))
         drawn = st_folium(
             fmap,
             key="zones_map",
             height=_MAP_HEIGHT,
             use_container_width=True,
-            returned_objects=["last_active_drawing", "all_drawings"],
+            returned_objects=["last_active_drawing", "all_drawings", "last_object_clicked"],
         )
         take_drawing(drawn)
     with form_column:
+        if state.error is None:
+            render_clicked_suggestion(ctx, (drawn or {}).get("last_object_clicked"))
         _new_zone(ctx)
     if state.error is not None:
         return

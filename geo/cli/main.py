@@ -22,9 +22,13 @@ __all__ = ["main", "build_parser"]
 def _cmd_check(args: argparse.Namespace) -> int:
     """Read a dataset and print what was found and every problem; 1 when there are errors."""
     from geo.io.dataset import check_report, read_dataset
+    from geo.io.manifest import read_manifest
+    from geo.io.reference import check_province
 
     check_folder(args.dataset)
     dataset = read_dataset(args.dataset)
+    files = {src.layer: src.path for src in dataset.sources}
+    dataset.problems += check_province(dataset, read_manifest(args.dataset).province, files=files)
     print(check_report(dataset, lang=args.lang))
     return 1 if errors_in(dataset.problems) else 0
 

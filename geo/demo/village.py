@@ -22,6 +22,7 @@ from pyproj import Transformer
 from geo.demo.dem import village_dem
 from geo.demo.geometry import dissolve_by, scatter_near, snap, voronoi_tiles
 from geo.demo.layout import CENTRE_LONLAT, COMMUNES, METRIC_CRS, OUTLINE_KM, SITES, TOWN
+from geo.demo.reference import reference_layers
 from geo.demo.stats import speed_measurements, unit_stats
 from geo.demo.write import DemoData
 from geo.settings import STORAGE_CRS
@@ -88,6 +89,8 @@ def build_village(rng: np.random.Generator) -> DemoData:
         "speed_tests": _speed_tests(rng, villages),
         "settlements": _settlements(rng, villages),
     }
+    for name, gdf in reference_layers(origin, metric_crs=METRIC_CRS).items():  # no random draws
+        layers[name] = gdf.set_geometry(snap(gdf.geometry.to_numpy(), _GRID_DEG))
     return DemoData(
         name=TOWN[1],
         province="Điện Biên",

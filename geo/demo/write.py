@@ -83,8 +83,13 @@ COLUMNS: dict[str, dict[str, str]] = {
         "x": "kinh_do",
         "y": "vi_do",
     },
+    "roads": {"name": "TEN", "kind": "LOAI"},
+    "rivers": {"name": "TEN", "kind": "LOAI"},
+    "places": {"name": "TEN", "kind": "LOAI", "x": "KINH_DO", "y": "VI_DO"},
     "unit_stats": {"code": "Mã đơn vị", "name": "Đơn vị", "level": "Cấp", "year": "Năm"},
 }
+#: File stem of each optional reference layer (roads and rivers as GeoJSON lines, places as a CSV).
+_REFERENCE_FILES = {"roads": "giao_thong", "rivers": "song_suoi", "places": "dia_danh"}
 #: File column of the villages' parent: the commune's name (village demo) or code (benchmarks).
 _VILLAGE_PARENT = {"name": "Xã", "code": "Mã xã"}
 
@@ -159,6 +164,7 @@ def write_dataset(data: DemoData, out: Path) -> None:
         columns = {k: v for k, v in COLUMNS["settlements"].items() if k not in ("x", "y")}
         _write_vector(data.layers["settlements"], settlements, columns, layer="cum_dan_cu")
         entries["settlements"] = {"path": settlements.name, **columns}
+    entries |= _write_reference(data, out)
     entries["unit_stats"] = _write_stats(data, out)
     if data.dem is not None:
         from geo.demo.dem import write_dem
@@ -166,6 +172,23 @@ def write_dataset(data: DemoData, out: Path) -> None:
         level = 1 if data.bulk else 9  # benchmark DEMs are large and never committed: fast over small
         entries["dem"] = {"path": write_dem(out / "dem.tif", data.dem, level=level).name}
     _write_manifest(data, out, entries)
+
+
+def _write_reference(data: DemoData, out: Path) -> dict[str, dict]:
+    """Write the optional reference layers the demo has (roads, rivers, places); return their entries."""
+    entries: dict[str, dict] = {}
+    for layer, stem in _REFERENCE_FILES.items():
+        if layer not in data.layers:
+            continue
+        if layer == "places":
+            entries[layer] = _write_points(data, out, layer, stem, bom=True)
+            continue
+        path = out / f"{stem}.geojson"
+        path.unlink(missing_ok=True)
+        columns = COLUMNS[layer]
+        _write_vector(data.layers[layer], path, columns, layer=stem)
+        entries[layer] = {"path": path.name, **columns}
+    return entries
 
 
 def _write_vector(gdf: gpd.GeoDataFrame, path: Path, columns: dict[str, str], *, layer: str) -> None:

@@ -15,9 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from matplotlib import patheffects
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -27,6 +25,8 @@ from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 from geo.compute.coverage import operator_bits
 from geo.errors import GeoError
 from geo.export.fonts import FONT_FAMILY
+from geo.export.labels import FURNITURE_GID, LabelSpec, place_map_labels
+from geo.export.reference import draw_reference, reference_handles
 from geo.export.text import number_text
 from geo.model import Dataset
 from geo.palette import (
@@ -59,7 +59,7 @@ OVERLAYS = PRINTED_OVERLAYS
 #: Levels from the finest up: a mixed evaluation is drawn at its finest level.
 _FINEST_FIRST = (Level.VILLAGE, Level.COMMUNE, Level.DISTRICT, Level.PROVINCE, Level.TERRITORY)
 #: gid of the patches labels must keep clear of (the north arrow's box).
-_FURNITURE = "map-furniture"
+_FURNITURE = FURNITURE_GID
 #: Statuses always shown in a legend, even with no unit in them (so "no data" is never a surprise).
 _ALWAYS = (Status.MET, Status.MISSED, Status.NO_DATA)
 
@@ -70,6 +70,7 @@ class MapKey:
 
     counts: dict[str, int] = field(default_factory=dict)
     overlays: list[str] = field(default_factory=list)
+    reference: list[str] = field(default_factory=list)
 
 
 def status_units(
@@ -149,7 +150,11 @@ def legend_handles(key: MapKey, *, lang: str = "vi") -> list[Patch | Line2D]:
     handles: list[Patch | Line2D] = [
         _status_patch(s, f"{status_label(s, lang)} ({key.counts.get(s, 0)})") for s in statuses
     ]
-    return handles + [_overlay_handle(k, lang) for k in key.overlays]
+    return (
+        handles
+        + [_overlay_handle(k, lang) for k in key.overlays]
+        + reference_handles(key.reference, lang=lang)
+    )
 
 
 def _draw_status(ax: Axes, gdf: gpd.GeoDataFrame, linewidth: float) -> dict[str, int]:
@@ -248,64 +253,17 @@ def _draw_overlays(
     return drawn
 
 
-def _renderer(ax: Axes):
-    """The figure's Agg renderer (attaching an Agg canvas to a figure made without pyplot)."""
-    canvas = ax.figure.canvas
-    if not isinstance(canvas, FigureCanvasAgg):
-        canvas = FigureCanvasAgg(ax.figure)
-    return canvas.get_renderer()
-
-
 def place_labels(ax: Axes, gdf: gpd.GeoDataFrame, *, fontsize: float = 6.5, column: str = "name") -> int:
-    """Write ``gdf[column]`` at each unit's representative point without two labels colliding.
-
-    Greedy: the largest units first; a label whose box (measured with the figure's renderer)
-    overlaps one already placed, leaves the map frame, or is more than 1.5 times as wide as its
-    unit (the label would float over its neighbours) is dropped, and so is one over the scale bar
-    or the north arrow (drawn before). ``gdf`` is in the axes'
-    CRS and the axes' limits must be final. Returns the number of labels placed.
-    """
+    """Write ``gdf[column]`` inside each unit without two labels colliding (see
+    :func:`geo.export.labels.place_map_labels`: roomiest units first, a label moved a line up or down
+    when its place is taken, left out when it fits nowhere or is far wider than its unit, never over the
+    scale bar or the north arrow). ``gdf`` is in the axes' CRS and the axes' limits must be final.
+    Returns the number of labels placed."""
     if gdf.empty:
         return 0
-    ax.apply_aspect()
-    renderer = _renderer(ax)
-    prop = FontProperties(family=FONT_FAMILY, size=fontsize)
-    pts = gdf.geometry.representative_point()
-    data_xy = np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()])
-    screen = ax.transData.transform(data_xy)
-    frame = ax.get_window_extent()
-    pad = fontsize * ax.figure.dpi / 72 * 0.25
-    names = gdf[column].astype(str).to_numpy()
-    bounds = gdf.geometry.bounds
-    unit_px = (bounds["maxx"] - bounds["minx"]).to_numpy() * (
-        ax.transData.transform((1, 0)) - ax.transData.transform((0, 0))
-    )[0]
-    furniture = [*ax.artists, *(p for p in ax.patches if p.get_gid() == _FURNITURE)]
-    placed = np.array([a.get_window_extent(renderer).extents for a in furniture]).reshape(-1, 4)
-    n_furniture = len(placed)
-    halo = [patheffects.Stroke(linewidth=2.2, foreground="white")]
-    for i in np.argsort(-gdf.geometry.area.to_numpy(), kind="stable"):
-        w, h, _ = renderer.get_text_width_height_descent(names[i], prop, ismath=False)
-        x, y = screen[i]
-        box = np.array([x - w / 2 - pad, y - h / 2 - pad, x + w / 2 + pad, y + h / 2 + pad])
-        outside = box[0] < frame.x0 or box[1] < frame.y0 or box[2] > frame.x1 or box[3] > frame.y1
-        outside = outside or w > 1.5 * unit_px[i]
-        hits = (
-            (box[0] < placed[:, 2])
-            & (box[2] > placed[:, 0])
-            & (box[1] < placed[:, 3])
-            & (box[3] > placed[:, 1])
-        )
-        if outside or hits.any():
-            continue
-        placed = np.vstack([placed, box])
-        for effects in (halo, None):  # a white halo drawn as paths, then the text itself (searchable in PDFs)
-            ax.text(
-                *data_xy[i], names[i], fontproperties=prop, ha="center", va="center",
-                path_effects=effects, zorder=5, clip_on=True,
-            )  # fmt: skip
-    log.debug("placed %d of %d labels", len(placed) - n_furniture, len(gdf))
-    return len(placed) - n_furniture
+    units = gdf.rename(columns={column: "name"}) if column != "name" else gdf
+    crs = str(gdf.crs) if gdf.crs is not None else ""
+    return len(place_map_labels(ax, [LabelSpec(units, fontsize=fontsize)], crs=crs))
 
 
 def _nice_length(span_m: float) -> float:
@@ -382,8 +340,9 @@ def draw_map(
     fontsize: float = 6.5,
 ) -> MapKey:
     """Draw ``units`` (from :func:`status_units`) filled by status, the overlays in ``layers``
-    (names of :data:`OVERLAYS`), ``outline`` (EPSG:4326, e.g. the commune around its villages) as a
-    thick line, unit labels that do not collide, a scale bar and a north arrow, all in the
+    (names of :data:`OVERLAYS`), the dataset's reference layers (roads, rivers, places: faint, always
+    when present), ``outline`` (EPSG:4326, e.g. the commune around its villages) as a thick line,
+    unit and place names that do not collide, a scale bar and a north arrow, all in the
     dataset's metric CRS. ``dataset`` is the dataset or, to reuse its coverage areas, its
     :class:`Assessment`. Returns the :class:`MapKey` for the legend.
     """
@@ -396,11 +355,18 @@ def draw_map(
     area = shapely.union_all(gdf.geometry.to_numpy())
     shapely.prepare(area)
     overlays = _draw_overlays(ax, assessment, tuple(layers), area, crs, weak_zones)
+    reference = draw_reference(ax, dataset, area, crs)  # above the fills, under the overlays (zorder 1.5)
     if outline is not None:
         outline.to_crs(crs).boundary.plot(ax=ax, color=BOUNDARY["color"], linewidth=1.6, zorder=3)
     _fit_extent(ax, area.bounds)
     ax.set(xticks=[], yticks=[], xlabel="", ylabel="")
     add_scale_bar(ax, lang=lang)
     add_north_arrow(ax, lang=lang)
-    place_labels(ax, gdf, fontsize=fontsize)
-    return MapKey(counts, overlays)
+    places = reference.pop("places_gdf", None)
+    specs = [LabelSpec(gdf, fontsize=fontsize)]
+    if places is not None:
+        specs.append(
+            LabelSpec(places, fontsize=fontsize * 0.9, style="italic", points=True, colour="#333333")
+        )
+    place_map_labels(ax, specs, crs=crs)
+    return MapKey(counts, overlays, list(reference))

@@ -3,9 +3,9 @@
 A sheet carries the title and subtitle (indicator, territory or unit, plan, year), the map of
 units filled by status (:mod:`geo.export.draw`), a legend in the interactive map's colours, a
 scale bar and a north arrow, an inset (the unit inside the territory, for unit maps; the
-territory's coordinates otherwise), and the source line with the date it was made. Text is in
-DejaVu Sans, embedded in PDFs (:mod:`geo.export.fonts`). The same inputs and ``made_on`` give the same
-file.
+territory in Vietnam otherwise, from the bundled national reference), and the source line with
+the date it was made. Text is in DejaVu Sans, embedded in PDFs (:mod:`geo.export.fonts`). The
+same inputs and ``made_on`` give the same file.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from geo.compute.catalogue import INDICATORS
 from geo.errors import GeoError
 from geo.export.draw import MapKey, draw_map, legend_handles, status_units
 from geo.export.fonts import PRINT_RC, print_font
-from geo.export.text import localise, number_text, source_line
+from geo.export.reference import draw_national_inset
+from geo.export.text import localise, source_line
 from geo.model import TERRITORY, Dataset
 from geo.palette import BOUNDARY, STATUS_COLOURS
 from geo.plans.assessment import Assessment
@@ -101,7 +102,8 @@ def legend_title(units: gpd.GeoDataFrame, indicator: str, year: int, lang: str) 
 
 def _inset(fig: Figure, box: tuple[float, ...], assessment: Assessment, focus: gpd.GeoDataFrame | None,
            units: gpd.GeoDataFrame, lang: str) -> None:  # fmt: skip
-    """Unit maps: ``focus`` (red) inside the territory outline. Territory maps: its lon/lat extent."""
+    """Unit maps: ``focus`` (red) inside the territory outline. Territory maps: the national inset (the
+    territory in red in its province, the 34 provinces with Hoàng Sa and Trường Sa)."""
     ax = fig.add_axes(box)
     if focus is not None:
         crs = assessment.settings.metric_crs
@@ -113,15 +115,7 @@ def _inset(fig: Figure, box: tuple[float, ...], assessment: Assessment, focus: g
         ax.set_title("Vị trí trong địa bàn" if lang == "vi" else "Location in the territory", fontsize=7)
         ax.set(aspect="equal", xticks=[], yticks=[], xlabel="", ylabel="")
         return
-    lon0, lat0, lon1, lat1 = units.total_bounds
-    ax.set_axis_off()
-    ns, ew = ("B", "Đ") if lang == "vi" else ("N", "E")
-    text = (
-        f"{'Vị trí (WGS 84)' if lang == 'vi' else 'Location (WGS 84)'}\n"
-        f"{number_text(lon0, lang=lang, decimals=3)}–{number_text(lon1, lang=lang, decimals=3)}°{ew}\n"
-        f"{number_text(lat0, lang=lang, decimals=3)}–{number_text(lat1, lang=lang, decimals=3)}°{ns}"
-    )
-    ax.text(0.0, 1.0, text, va="top", ha="left", fontsize=7, transform=ax.transAxes)
+    draw_national_inset(ax, assessment.geometries(TERRITORY), lang=lang)
 
 
 def _legend(fig: Figure, box: tuple[float, ...], key: MapKey, title: str, lang: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from geo.errors import DataError
-from geo.settings import POINT_LAYERS, UNIT_LEVELS, YAML_LOADER
+from geo.settings import POINT_LAYERS, REFERENCE_LAYERS, UNIT_LEVELS, YAML_LOADER
 
 __all__ = [
     "MANIFEST_NAME",
@@ -31,7 +31,7 @@ MANIFEST_NAME = "dataset.yaml"
 #: Keys of a layer entry that tell the reader how to open the file (not column mappings).
 READER_KEYS = ("path", "sheet", "layer", "x", "y", "crs")
 #: Every layer role a manifest may name, in reading order (units first, top down).
-LAYER_ROLES = (*UNIT_LEVELS, *POINT_LAYERS, "unit_stats")
+LAYER_ROLES = (*UNIT_LEVELS, *POINT_LAYERS, *REFERENCE_LAYERS, "unit_stats")
 #: Raster layers a manifest may name (not offered for vector uploads): the elevation model.
 RASTER_ROLES = ("dem",)
 _ROLES = (*LAYER_ROLES, *RASTER_ROLES)
