@@ -216,6 +216,11 @@ def main(argv: list[str] | None = None) -> int:
         from geo.cli.zones import zones_main
 
         return zones_main(argv[1:])
+    if argv[:1] in (["users"], ["serve"]):  # shared offices: accounts, and starting the app (geo/cli/)
+        from geo.cli.serve import serve_main
+        from geo.cli.users import users_main
+
+        return (users_main if argv[0] == "users" else serve_main)(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     try:
