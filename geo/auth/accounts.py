@@ -169,9 +169,9 @@ def _read_config(path: Path) -> dict[str, Any]:
         config = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise _broken(path, f"không phải YAML hợp lệ ({exc}).", f"is not valid YAML ({exc}).") from None
-    users = config.get("credentials", {}).get("usernames") if isinstance(config, dict) else None
     if not isinstance(config, dict) or not isinstance(config.get("credentials", {}), dict):
         raise _broken(path, "thiếu mục credentials.", "has no credentials section.")
+    users = config.get("credentials", {}).get("usernames")
     if users is not None and not isinstance(users, dict):
         raise _broken(
             path,
