@@ -7,7 +7,9 @@ If such an app is found listening on another address, it shows no data (:func:`g
 Shared office (``$COVERAGE_MAP_USERS`` names the users file, see :mod:`geo.auth.accounts`): every page is
 behind :func:`gate`. Passwords are checked by streamlit-authenticator (bcrypt) against the enabled
 accounts; it also keeps the signed re-authentication cookie (JWT signed with the installation's secret,
-:func:`geo.auth.accounts.cookie_key`), so a reload stays signed in. Its ``Authenticate.login`` widget
+:func:`geo.auth.accounts.cookie_key`), so a reload stays signed in; signing out also records the time
+(:class:`geo.auth.lockout.SignOuts`), so a cookie issued before it no longer signs in even when the browser
+kept it. Its ``Authenticate.login`` widget
 checks the password with no hook before it, so a locked-out user's right password would get through;
 the form is therefore drawn here and calls the same controller, behind :class:`geo.auth.lockout.Lockout`.
 The user's role is read from the users file on every run, so disabling a user or changing a role takes
@@ -23,7 +25,7 @@ import math
 import streamlit as st
 
 from geo.auth.accounts import Account, cookie_key, login_credentials, read_accounts, users_path
-from geo.auth.lockout import Lockout, lockout_path
+from geo.auth.lockout import Lockout, SignOuts, lockout_path, signouts_path
 from geo.auth.roles import ROLE_LABELS, Action, Actor
 from geo.errors import GeoError
 from geo.i18n import t
@@ -117,7 +119,8 @@ def _signed_in(auth, accounts: dict[str, Account]) -> Account | None:
 
     if not st.session_state.get("authentication_status"):
         token = auth.cookie_controller.get_cookie()
-        if token:
+        issued = float(token.get("exp_date", 0)) - COOKIE_DAYS * 86400 if token else 0.0
+        if token and SignOuts(signouts_path(users_path())).valid(str(token.get("username")), issued):
             with contextlib.suppress(LoginError):  # the cookie's user was disabled or removed
                 auth.authentication_controller.login(token=token)
     username = st.session_state.get("username") if st.session_state.get("authentication_status") else None
@@ -158,6 +161,7 @@ def gate(lang: str) -> Actor | None:
         out = st.button(t("signin_out", lang), key="signin_out")
     if out:
         log.info("sign-out: %s", actor.username)
+        SignOuts(signouts_path(users_path())).signed_out(actor.username)  # its cookie no longer signs in
         auth.logout(location="unrendered")
         st.session_state.pop(_ACTOR_KEY, None)
         slot.empty()
