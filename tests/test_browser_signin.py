@@ -10,13 +10,14 @@ store is a GeoPackage in the test's folder (``COVERAGE_ZONES_STORE``), so the re
 from __future__ import annotations
 
 import time
+from urllib.parse import urlparse
 
 import pytest
 
 from geo.auth.accounts import add_account
 from geo.settings import ZONES_STORE_ENV
 from geo.zones.store import GpkgZoneStore
-from tests.browser_support import chromium, require_browser, running_app
+from tests.browser_support import chromium, remote_requests, require_browser, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -280,3 +281,4 @@ def test_an_editors_saved_zone_shows_their_name_and_an_approver_verifies_it(offi
     assert history.loc[history["action"] == "status", "changed_by"].tolist() == ["hung"]
     _wait(lambda: "hung" in _history_text(browser), "the approver in the history")
     browser.save_screenshot(str(tmp_path / "approver_verified.png"))
+    assert remote_requests(browser, urlparse(url).hostname) == []  # sign-in works offline
