@@ -37,6 +37,8 @@ def main() -> None:
     ]
     if actor is None or actor.may(Action.UPLOAD_DATASETS):
         pages.append(st.Page("views/upload_view.py", title=t("page_upload", lang), url_path="upload"))
+    if actor is not None and actor.may(Action.MANAGE_USERS):
+        pages.append(st.Page("views/users_view.py", title=t("page_users", lang), url_path="users"))
     st.navigation(pages).run()
 
 

@@ -552,6 +552,20 @@ _VI |= {
     "role_view_only": "Vai trò {role}: chỉ xem và tải xuống; không lưu được thay đổi.",
     "role_no_approve": "Chỉ người phê duyệt mới đặt được trạng thái đã xác minh / đã xử lý.",
     "role_no_upload": "Vai trò {role} không được tải bộ dữ liệu lên.",
+    "page_users": "Người dùng",
+    "users_intro": (
+        "Thêm người dùng hoặc đổi mật khẩu bằng dòng lệnh: `python -m geo users add TÊN --role VAI_TRÒ`."
+    ),
+    "users_pick": "Người dùng",
+    "users_disable": "Khóa người dùng này",
+    "users_enable": "Mở lại người dùng này",
+    "users_done": "Đã cập nhật người dùng “{name}”.",
+    "users_status_active": "đang dùng",
+    "users_status_disabled": "đã khóa",
+    "col_username": "Tên đăng nhập",
+    "col_full_name": "Họ tên",
+    "col_role": "Vai trò",
+    "col_status": "Trạng thái",
 }
 _EN |= {
     "signin_title": "Sign in",
@@ -572,6 +586,20 @@ _EN |= {
     "role_view_only": "Role {role}: view and download only; changes cannot be saved.",
     "role_no_approve": "Only an approver can set a zone to verified / resolved.",
     "role_no_upload": "Role {role} may not upload datasets.",
+    "page_users": "Users",
+    "users_intro": (
+        "Add users or change passwords on the command line: `python -m geo users add NAME --role ROLE`."
+    ),
+    "users_pick": "User",
+    "users_disable": "Disable this user",
+    "users_enable": "Enable this user again",
+    "users_done": "User “{name}” updated.",
+    "users_status_active": "active",
+    "users_status_disabled": "disabled",
+    "col_username": "Username",
+    "col_full_name": "Full name",
+    "col_role": "Role",
+    "col_status": "Status",
 }
 
 #: Every UI string, by language then key.

@@ -116,3 +116,23 @@ def test_an_editor_saves_under_their_own_name(office, tmp_path):
     with GpkgZoneStore(tmp_path / "zones.gpkg") as store:
         assert store.list()["updated_by"].tolist() == ["lan"]
         assert set(store.history()["changed_by"]) == {"lan"}
+
+
+def test_only_an_admin_gets_the_users_page_and_can_disable_someone_else(office):
+    from geo.auth.accounts import read_accounts
+
+    add_account(office, "root", "quan-tri-vien-4", "admin")
+    at = _run(AppTest.from_file(APP, default_timeout=120))
+    _sign_in(at, "lan", "ve-vung-lom-2")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):  # not offered to an editor
+        at.switch_page("views/users_view.py")
+    at = _run(AppTest.from_file(APP, default_timeout=120))
+    _sign_in(at, "root", "quan-tri-vien-4")
+    at.switch_page("views/users_view.py")
+    _run(at)
+    assert sorted(at.selectbox(key="users_pick").options) == ["lan", "minh"]  # not themselves
+    at.selectbox(key="users_pick").set_value("minh")
+    _run(at)
+    at.button(key="users_toggle").click()
+    _run(at)
+    assert read_accounts(office)["minh"].disabled

@@ -110,7 +110,10 @@ def test_disable_and_password_change(tmp_path):
     first_hash = read_accounts(users)["lan"].password_hash
     set_password(users, "LAN", "better-password")
     assert read_accounts(users)["lan"].password_hash != first_hash
-    set_disabled(users, "minh")
+    with pytest.raises(AccessDenied):  # only an admin (or the command line, on the server) manages users
+        set_disabled(users, "minh", by=APPROVER)
+    assert not read_accounts(users)["minh"].disabled
+    set_disabled(users, "minh", by=ADMIN)
     assert read_accounts(users)["minh"].disabled
     assert set(login_credentials(read_accounts(users))["usernames"]) == {"lan"}  # the library never sees minh
     with pytest.raises(DataError, match="nobody"):

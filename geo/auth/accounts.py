@@ -28,7 +28,7 @@ from typing import Any
 import bcrypt
 import yaml
 
-from geo.auth.roles import Actor, Role
+from geo.auth.roles import Action, Actor, Role, require
 from geo.errors import DataError
 
 __all__ = [
@@ -290,9 +290,11 @@ def set_password(path: str | Path, username: str, password: str) -> Account:
     return _update(Path(path), username, password_hash=hash_password(password))
 
 
-def set_disabled(path: str | Path, username: str, disabled: bool = True) -> Account:
+def set_disabled(path: str | Path, username: str, disabled: bool = True, *, by: Actor | str = "") -> Account:
     """Disable (or enable again) a user: a disabled user cannot sign in, and a signed-in one is signed out
-    at their next click. The account and its name in every history stay."""
+    at their next click. The account and its name in every history stay. ``by`` (the users page passes the
+    signed-in user; the command line is the local admin) must be allowed to manage users."""
+    require(by, Action.MANAGE_USERS)
     return _update(Path(path), username, disabled=disabled)
 
 
