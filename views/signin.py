@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import unicodedata
 
 import streamlit as st
 
@@ -68,7 +69,7 @@ def _attempt(auth, accounts: dict[str, Account], name: str, password: str, lang:
     """Check one sign-in, behind the per-user lockout; True when signed in."""
     from streamlit_authenticator.utilities import LoginError
 
-    username = name.strip().lower()
+    username = unicodedata.normalize("NFC", name).strip().lower()  # as geo.auth.accounts stores names
     lockout = Lockout(lockout_path(users_path()))
     left = lockout.locked_for(username) if username in accounts else 0.0
     if left > 0:
