@@ -25,6 +25,7 @@ require_browser()
 
 from selenium.common.exceptions import (  # noqa: E402
     ElementClickInterceptedException,
+    ElementNotInteractableException,
     NoSuchElementException,
     StaleElementReferenceException,
 )
@@ -34,7 +35,13 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 PASSWORD = {"minh": "xem-ban-do-1", "lan": "ve-vung-lom-2", "hung": "duyet-vung-3"}
 ZONE = "Khe suối Nà Luồng"
-_RETRY = (StaleElementReferenceException, NoSuchElementException, ElementClickInterceptedException)
+#: What a page being redrawn raises; the condition is tried again.
+_RETRY = (
+    StaleElementReferenceException,
+    NoSuchElementException,
+    ElementClickInterceptedException,
+    ElementNotInteractableException,
+)
 
 
 @pytest.fixture
