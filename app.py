@@ -4,7 +4,8 @@ page and the upload page.
 Run with ``streamlit run app.py``. At start-up Leaflet's files are copied from the installed
 ``xstatic-leaflet`` package, and Leaflet.draw's from ``django-leaflet``, into ``./static`` (served under
 ``/app/static``), so the maps need no Internet; the language switch and the dataset choice are shared by
-all views.
+all views. In a shared office (``$COVERAGE_MAP_USERS``) every page is behind sign-in (views/signin.py) and
+the pages a role may not use are not offered.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from geo.auth.roles import Action
 from geo.i18n import t
 from views.common import dataset_choice, install_static, language
+from views.signin import gate
 from views.zones_assets import install_draw_static
 
 ROOT = Path(__file__).resolve().parent
@@ -29,12 +32,16 @@ def main() -> None:
     install_static(ROOT)
     install_draw_static(ROOT)
     lang = language()
+    actor = gate(lang)  # shared office: signed out, nothing below runs (no dataset list, no map)
     dataset_choice(lang)
     pages = [
         st.Page("views/map_view.py", title=t("page_map", lang), url_path="map", default=True),
         st.Page("views/zones_view.py", title=t("page_zones", lang), url_path="zones"),
-        st.Page("views/upload_view.py", title=t("page_upload", lang), url_path="upload"),
     ]
+    if actor is None or actor.may(Action.UPLOAD_DATASETS):
+        pages.append(st.Page("views/upload_view.py", title=t("page_upload", lang), url_path="upload"))
+    if actor is not None and actor.may(Action.MANAGE_USERS):
+        pages.append(st.Page("views/users_view.py", title=t("page_users", lang), url_path="users"))
     st.navigation(pages).run()
 
 

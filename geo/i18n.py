@@ -548,6 +548,76 @@ _EN = {
     "draw_remove_tip": "Click a shape to delete it.",
 }
 
+# Sign-in and roles (shared-office mode; views/signin.py).
+_VI |= {
+    "signin_title": "Đăng nhập",
+    "signin_intro": "Văn phòng dùng chung: đăng nhập để xem bản đồ và dữ liệu.",
+    "signin_username": "Tên đăng nhập",
+    "signin_password": "Mật khẩu",
+    "signin_go": "Đăng nhập",
+    "signin_wrong": "Sai tên đăng nhập hoặc mật khẩu.",
+    "signin_locked": "Nhập sai mật khẩu nhiều lần: thử lại sau {seconds} giây.",
+    "signin_as": "Đang đăng nhập: **{name}** — vai trò {role}",
+    "signin_out": "Đăng xuất",
+    "signin_users_error": "Không mở được tệp người dùng, nên ứng dụng không mở: {message}",
+    "signin_open_network": (
+        "Ứng dụng đang mở cho cả mạng ({address}) mà không có đăng nhập, nên không hiển thị dữ liệu. "
+        "Một người dùng: chạy `streamlit run app.py` trong thư mục dự án (chỉ máy này, 127.0.0.1). "
+        "Văn phòng dùng chung: `python -m geo serve --shared` (cần tệp người dùng)."
+    ),
+    "role_view_only": "Vai trò {role}: chỉ xem và tải xuống; không lưu được thay đổi.",
+    "role_no_approve": "Chỉ người phê duyệt mới đặt được trạng thái đã xác minh / đã xử lý.",
+    "role_no_upload": "Vai trò {role} không được tải bộ dữ liệu lên.",
+    "page_users": "Người dùng",
+    "users_intro": (
+        "Thêm người dùng hoặc đổi mật khẩu bằng dòng lệnh: `python -m geo users add TÊN --role VAI_TRÒ`."
+    ),
+    "users_pick": "Người dùng",
+    "users_disable": "Khóa người dùng này",
+    "users_enable": "Mở lại người dùng này",
+    "users_done": "Đã cập nhật người dùng “{name}”.",
+    "users_status_active": "đang dùng",
+    "users_status_disabled": "đã khóa",
+    "col_username": "Tên đăng nhập",
+    "col_full_name": "Họ tên",
+    "col_role": "Vai trò",
+    "col_status": "Trạng thái",
+}
+_EN |= {
+    "signin_title": "Sign in",
+    "signin_intro": "Shared office: sign in to see the maps and the data.",
+    "signin_username": "Username",
+    "signin_password": "Password",
+    "signin_go": "Sign in",
+    "signin_wrong": "Wrong username or password.",
+    "signin_locked": "Too many wrong passwords: try again in {seconds} seconds.",
+    "signin_as": "Signed in: **{name}** — role {role}",
+    "signin_out": "Sign out",
+    "signin_users_error": "The users file cannot be opened, so the app stays closed: {message}",
+    "signin_open_network": (
+        "The app is open to the whole network ({address}) without sign-in, so no data is shown. "
+        "One planner: run `streamlit run app.py` in the project folder (this machine only, 127.0.0.1). "
+        "Shared office: `python -m geo serve --shared` (needs a users file)."
+    ),
+    "role_view_only": "Role {role}: view and download only; changes cannot be saved.",
+    "role_no_approve": "Only an approver can set a zone to verified / resolved.",
+    "role_no_upload": "Role {role} may not upload datasets.",
+    "page_users": "Users",
+    "users_intro": (
+        "Add users or change passwords on the command line: `python -m geo users add NAME --role ROLE`."
+    ),
+    "users_pick": "User",
+    "users_disable": "Disable this user",
+    "users_enable": "Enable this user again",
+    "users_done": "User “{name}” updated.",
+    "users_status_active": "active",
+    "users_status_disabled": "disabled",
+    "col_username": "Username",
+    "col_full_name": "Full name",
+    "col_role": "Role",
+    "col_status": "Status",
+}
+
 #: Every UI string, by language then key.
 STRINGS: dict[str, dict[str, str]] = {"vi": _VI, "en": _EN}
 

@@ -61,10 +61,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_app(home: Path) -> Iterator[str]:
-    """Run ``streamlit run app.py`` with ``COVERAGE_MAP_HOME=home`` on a free port; yield its URL."""
+def running_app(home: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` (``COVERAGE_MAP_HOME=home``, plus ``env``) on a free port, yield URL."""
     port = _free_port()
-    env = os.environ | {"COVERAGE_MAP_HOME": str(home)}
+    env = os.environ | {"COVERAGE_MAP_HOME": str(home)} | (env or {})
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
     command += ["--server.headless", "true", "--server.fileWatcherType", "none"]
     process = subprocess.Popen(

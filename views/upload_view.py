@@ -10,11 +10,13 @@ import logging
 
 import streamlit as st
 
+from geo.auth.roles import ROLE_LABELS, Action
 from geo.errors import GeoError
 from geo.i18n import t
 from geo.io.manifest import LAYER_ROLES
 from geo.io.tables import find_xy_columns
 from geo.io.upload import UPLOAD_SUFFIXES, FileInfo, commit_dataset, inspect_file, model_fields, stage_files
+from views.signin import current_actor
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,10 @@ def render() -> None:
     """Draw the upload page."""
     lang = st.session_state.get("lang", "vi")
     st.title(t("page_upload", lang))
+    actor = current_actor()
+    if not actor.may(Action.UPLOAD_DATASETS):  # not offered in the navigation either
+        st.warning(t("role_no_upload", lang, role=ROLE_LABELS[actor.role][0 if lang == "vi" else 1]))
+        return
     st.write(t("upload_intro", lang))
     files = st.file_uploader(
         t("upload_files", lang),
@@ -105,7 +111,7 @@ def render() -> None:
         st.error(t("upload_need_name", lang))
         return
     try:
-        dataset, saved = commit_dataset(staging, name=name.strip(), layers=chosen)
+        dataset, saved = commit_dataset(staging, name=name.strip(), layers=chosen, user=actor)
     except GeoError as exc:
         st.error(t("upload_error", lang, message=exc.text(lang)))
         return

@@ -29,6 +29,7 @@ import streamlit as st
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from geo.auth.roles import Action, Actor
 from geo.errors import DataError, GeoError, ZoneStoreError
 from geo.i18n import STRINGS, t
 from geo.model import Dataset
@@ -105,14 +106,19 @@ class PageContext:
     plan_id: str
     plan: Plan
     year: int
-    user: str
+    user: Actor
     state: StoreState
     names: dict[str, str]
 
     @property
     def writable(self) -> bool:
-        """Whether saving is allowed: the store opened (or does not exist yet) and the user gave a name."""
-        return self.state.error is None and bool(self.user.strip())
+        """Whether saving is allowed: the store opened (or does not exist yet), the user has a name (signed
+        in, or typed by the single planner) and a role that may edit zones."""
+        return self.state.error is None and bool(self.user.username) and self.may(Action.EDIT_ZONES)
+
+    def may(self, action: Action) -> bool:
+        """Whether the user's role allows ``action`` (what it does not allow is not shown)."""
+        return self.user.may(action)
 
 
 def store_path(folder: str) -> str:
@@ -164,12 +170,13 @@ def zones_map(
     selected: str = "",
     plan_id: str = "",
     year: int = 0,
+    draw: bool = True,
 ) -> folium.Map:
     """Return the drawing map: commune and village outlines, 4G coverage per operator, the BTS sites and the
     reference layers (:mod:`views.zones_context`), the zones not deleted coloured by status (the ``selected``
     zone id with a yellow halo), the suggestions of ``plan_id``/``year`` not yet dismissed or accepted as
-    clickable shapes, unit and place names, the legend, a layer switcher and the drawing tools, with no CDN
-    asset. Shared between sessions: render a deep copy."""
+    clickable shapes, unit and place names, the legend, a layer switcher and (``draw``) the drawing tools,
+    with no CDN asset. Shared between sessions: render a deep copy."""
     dataset = common.load_dataset(folder, stamp)
     communes, villages = dataset.layer("communes"), dataset.layer("villages")
     units = communes if communes is not None else villages
@@ -197,8 +204,9 @@ def zones_map(
     add_names(fmap, assessment, bounds=bounds, lang=lang)
     legend(t("zones_legend", lang), zones_legend(lang=lang) + entries).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    draw_locale(lang=lang).add_to(fmap)
-    draw_control().add_to(fmap)
+    if draw:
+        draw_locale(lang=lang).add_to(fmap)
+        draw_control().add_to(fmap)
     return strip_cdn(fmap)
 
 

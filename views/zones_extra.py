@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from geo.auth.roles import Action
 from geo.errors import errors_in
 from geo.i18n import t
 from geo.zones.files import import_zones
@@ -72,6 +73,8 @@ def _suggestion(ctx: PageContext, row: pd.Series, *, prefix: str = "", stacked: 
             text, accept_column, dismiss_column = st.columns([4, 2, 1])
         reason = row["reason_vi"] if lang == "vi" else row["reason_en"]
         text.markdown(f"**{md(row['name'])}**  \n{md(reason)}")
+        if not ctx.may(Action.DECIDE_SUGGESTIONS):  # an approver's decision
+            return
         if accept_column.button(
             t("zones_accept", lang), key=f"{prefix}accept_{sid}", disabled=not ctx.writable
         ):
@@ -89,10 +92,13 @@ def _suggestion(ctx: PageContext, row: pd.Series, *, prefix: str = "", stacked: 
 def render_transfer(ctx: PageContext) -> None:
     """Import zones from a GeoJSON/KML/KMZ/GPKG file (all of the file or nothing), and download every zone."""
     lang = ctx.lang
-    st.markdown(f"**{t('zones_import', lang)}**")
-    upload = st.file_uploader(t("zones_import_files", lang), type=_IMPORT_TYPES, key="zones_import_file")
-    if st.button(t("zones_import_go", lang), key="zones_import_go", disabled=not (ctx.writable and upload)):
-        _import(ctx, upload.name, upload.getvalue())
+    if ctx.may(Action.EDIT_ZONES):
+        st.markdown(f"**{t('zones_import', lang)}**")
+        upload = st.file_uploader(t("zones_import_files", lang), type=_IMPORT_TYPES, key="zones_import_file")
+        if st.button(
+            t("zones_import_go", lang), key="zones_import_go", disabled=not (ctx.writable and upload)
+        ):
+            _import(ctx, upload.name, upload.getvalue())
     st.markdown(f"**{t('zones_export', lang)}**")
     zones = ctx.state.zones
     if zones.empty:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo.auth.roles import APPROVAL_STATUSES, Action, zone_change_actions
 from geo.i18n import t
 from geo.settings import OPERATORS
 from geo.zones import open_store
@@ -110,6 +111,8 @@ def _load_form(zone: pd.Series, lang: str) -> None:
 def _edit(ctx: PageContext, zone: pd.Series) -> None:
     """The edit form; saving writes only the fields that changed (each one logged in the history)."""
     lang, index = ctx.lang, 0 if ctx.lang == "vi" else 1
+    if not ctx.may(Action.EDIT_ZONES):
+        return
     _load_form(zone, lang)
     with st.form("zones_edit"):
         st.markdown(f"**{t('zones_edit', lang)}**")
@@ -150,12 +153,19 @@ def _edit(ctx: PageContext, zone: pd.Series) -> None:
 
 
 def _actions(ctx: PageContext, zone: pd.Series, has_drawing: bool) -> None:
-    """Replace the shape, change status, delete or restore."""
+    """Replace the shape, change status, delete or restore: only what the user's role may do is offered."""
     lang, index = ctx.lang, 0 if ctx.lang == "vi" else 1
     zone_id, name = zone["zone_id"], zone["name"]
     message = t("zones_updated", lang, name=name)
     if zone["deleted"]:
         st.warning(t("zones_deleted_note", lang))
+    if not ctx.may(Action.EDIT_ZONES):
+        return
+    removable = ctx.may(Action.APPROVE_ZONES) or zone["status"] not in APPROVAL_STATUSES
+    if zone["deleted"]:
+        if not removable:
+            st.caption(t("role_no_approve", lang))
+            return
         restore = st.button(t("zones_restore", lang), key="zone_restore", disabled=not ctx.writable)
         if restore and write(ctx, lambda store: store.restore(zone_id, user=ctx.user), message)[0]:
             st.rerun()
@@ -173,18 +183,25 @@ def _actions(ctx: PageContext, zone: pd.Series, has_drawing: bool) -> None:
         ):
             clear_drawing()
             st.rerun()
-    left, right = st.columns([3, 2])
-    allowed = TRANSITIONS[zone["status"]]
-    target = left.selectbox(
-        t("zones_status_to", lang),
-        allowed,
-        key=choice_key("zone_status_to", lang),
-        format_func=lambda v: STATUS_LABELS[v][index],
-    )
-    right.write("")
-    change = right.button(t("zones_status_go", lang), key="zone_status_go", disabled=not ctx.writable)
-    if change and write(ctx, lambda store: store.set_status(zone_id, target, user=ctx.user), message)[0]:
-        st.rerun()
+    allowed = [
+        s for s in TRANSITIONS[zone["status"]] if all(map(ctx.may, zone_change_actions(zone["status"], s)))
+    ]
+    if allowed:
+        left, right = st.columns([3, 2])
+        target = left.selectbox(
+            t("zones_status_to", lang),
+            allowed,
+            key=choice_key("zone_status_to", lang),
+            format_func=lambda v: STATUS_LABELS[v][index],
+        )
+        right.write("")
+        change = right.button(t("zones_status_go", lang), key="zone_status_go", disabled=not ctx.writable)
+        if change and write(ctx, lambda store: store.set_status(zone_id, target, user=ctx.user), message)[0]:
+            st.rerun()
+    if not ctx.may(Action.APPROVE_ZONES):
+        st.caption(t("role_no_approve", lang))
+    if not removable:
+        return
     delete = st.button(t("zones_delete", lang), key="zone_delete", disabled=not ctx.writable)
     if delete and write(ctx, lambda store: store.delete(zone_id, user=ctx.user), message)[0]:
         st.rerun()

@@ -2,7 +2,8 @@
 says about it, fill in its details and save it; below, the zones table (details, edits, status, delete and
 restore, history), the suggestions from the data, and import/export.
 
-The planner's name (sidebar) is required before anything is saved: it goes into the history of every change.
+Who saves goes into the history of every change: the signed-in user in a shared office (the page offers
+only what their role may do), else the single planner's name typed in the sidebar, required before saving.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.auth.roles import APPROVAL_STATUSES, ROLE_LABELS, Action, Actor
 from geo.errors import GeoError, errors_in
 from geo.i18n import t
 from geo.settings import OPERATORS
@@ -30,6 +32,7 @@ from geo.zones.record import (
 )
 from views.common import choice_key, dataset_stamp, load_dataset, plans
 from views.map_data import default_plan, default_year, plan_label
+from views.signin import current_actor, shared_mode
 from views.zones_data import (
     DRAWING_KEY,
     PageContext,
@@ -73,13 +76,20 @@ def operator_label(value: str, lang: str) -> str:
     return t("operator_other", lang) if value == "other" else value
 
 
-def _user(lang: str) -> str:
-    """Sidebar: the planner's name, kept for the whole session."""
+def _user(lang: str) -> Actor:
+    """Who saves: the signed-in user (shared office), else the single planner's name typed in the sidebar
+    ("Người thực hiện", kept for the whole session)."""
+    if shared_mode():
+        return current_actor()
     if _USER_KEY not in st.session_state:
         st.session_state[_USER_KEY] = st.session_state.get(_USER_KEEP, "")
     name = st.sidebar.text_input(t("zones_user", lang), key=_USER_KEY, help=t("zones_user_help", lang))
     st.session_state[_USER_KEEP] = name
-    return name.strip()
+    return Actor.local(name)
+
+
+def _role_label(ctx: PageContext) -> str:
+    return ROLE_LABELS[ctx.user.role][0 if ctx.lang == "vi" else 1]
 
 
 def _plan_choice(lang: str, province: str | None) -> tuple[str, int]:
@@ -164,6 +174,9 @@ def _prefill(signature: str, found, operators_key: str, lang: str) -> None:
 def _new_zone(ctx: PageContext) -> None:
     """The right-hand panel: what to do, or the drawn zone's checks, evidence and form."""
     lang = ctx.lang
+    if not ctx.may(Action.EDIT_ZONES):
+        st.info(t("role_view_only", lang, role=_role_label(ctx)))
+        return
     geom = drawn_shape()
     if geom is None:
         st.info(t("zones_draw_help", lang))
@@ -208,17 +221,21 @@ def _new_zone(ctx: PageContext) -> None:
     )
     st.number_input(t("field_households", lang), min_value=0, step=1, key="new_households")
     if not st.session_state.get("new_reported_by"):
-        st.session_state["new_reported_by"] = ctx.user
+        st.session_state["new_reported_by"] = ctx.user.label
     st.text_input(t("field_reported_by", lang), key="new_reported_by")
     st.text_area(t("field_note", lang), key="new_note")
+    statuses = [s for s in ZONE_STATUSES if ctx.may(Action.APPROVE_ZONES) or s not in APPROVAL_STATUSES]
+    if st.session_state.get(keys["status"]) not in statuses:
+        st.session_state[keys["status"]] = statuses[0]
     st.selectbox(
         t("field_status", lang),
-        ZONE_STATUSES,
+        statuses,
         key=keys["status"],
         format_func=lambda v: STATUS_LABELS[v][index],
+        help=None if ctx.may(Action.APPROVE_ZONES) else t("role_no_approve", lang),
     )
     name = st.session_state.get("new_name", "").strip()
-    if not ctx.user:
+    if not ctx.user.username:
         st.warning(t("zones_need_user", lang))
     if st.button(t("zones_save", lang), key="new_save", type="primary", disabled=not (ctx.writable and name)):
         _save_new(ctx, row, name)
@@ -276,7 +293,9 @@ def render() -> None:
     map_column, form_column = st.columns([3, 2])
     with map_column:
         picked = st.session_state.get(PICK_KEY) or ""
-        fmap = copy.deepcopy(zones_map(folder, stamp, state.stamp, lang, picked, plan_id, year))
+        fmap = copy.deepcopy(
+            zones_map(folder, stamp, state.stamp, lang, picked, plan_id, year, ctx.may(Action.EDIT_ZONES))
+        )
         drawn = st_folium(
             fmap,
             key="zones_map",

@@ -296,6 +296,11 @@ def main(argv: list[str] | None = None) -> int:
             w.split("=", 1)[1] for w in head if w.startswith("--lang=")
         ]
         return zones_main([*(["--lang", lang[-1]] if lang else []), *rest])
+    if command in ("users", "serve"):  # shared offices: accounts, and starting the app (geo/cli/)
+        from geo.cli.serve import serve_main
+        from geo.cli.users import users_main
+
+        return (users_main if command == "users" else serve_main)(argv[len(head) + 1 :])
     state: dict[str, str] = {"lang": "vi"}
 
     def run() -> int:

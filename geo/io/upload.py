@@ -11,6 +11,7 @@ never replaces data already saved.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -23,6 +24,7 @@ from pathlib import Path, PurePosixPath
 
 import pyogrio
 
+from geo.auth.roles import Action, Actor, require
 from geo.errors import DataError, errors_in
 from geo.io.archives import check_archive
 from geo.io.dataset import read_dataset
@@ -48,6 +50,7 @@ __all__ = [
     "model_fields",
     "suggest_columns",
     "commit_dataset",
+    "VERSION_FILE",
 ]
 
 log = logging.getLogger(__name__)
@@ -61,6 +64,8 @@ MAX_ARCHIVE_BYTES = 500 * 1024**2
 MAX_ARCHIVE_MEMBERS = 5000
 #: Most features (rows) one uploaded layer may hold; national village boundaries are ~70,000.
 MAX_FEATURES = 1_000_000
+#: File in a saved dataset's folder saying who saved that version and when (JSON).
+VERSION_FILE = ".version.json"
 #: File types the page accepts.
 UPLOAD_SUFFIXES = (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz", ".csv", ".xlsx")
 
@@ -120,6 +125,12 @@ class FileInfo:
     error_vi: str = ""
     error_en: str = ""
     suggested: dict[str, str] = field(default_factory=dict)
+
+
+def _now_text() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def app_home() -> Path:
@@ -297,6 +308,7 @@ def commit_dataset(
     name: str,
     layers: Mapping[str, tuple[FileInfo, Mapping[str, str]]],
     crs: str | None = None,
+    user: Actor | str = "",
 ) -> tuple[Dataset, Path | None]:
     """Write ``staging``'s ``dataset.yaml`` and read it; when no error is found, move it to
     ``datasets_dir()/<slug of name>`` (replacing a saved dataset of the same name in one rename) and
@@ -304,8 +316,12 @@ def commit_dataset(
     saved dataset untouched.
 
     ``layers`` maps a role to (the staged file's :class:`FileInfo`, {model field: file column}); ``x``/``y``
-    keys are the coordinate columns of tables. Raises :class:`DataError` only for an unusable name.
+    keys are the coordinate columns of tables. ``user`` (an :class:`geo.auth.Actor`; a bare name is the local
+    single planner) must be allowed to upload datasets (:class:`geo.auth.AccessDenied` otherwise, nothing
+    read or saved); who saved the version and when is kept in its folder's :data:`VERSION_FILE`. Raises
+    :class:`DataError` only for an unusable name or a refused user.
     """
+    actor = require(user, Action.UPLOAD_DATASETS)
     slug = dataset_slug(name)
     specs = tuple(
         LayerSpec(
@@ -322,6 +338,8 @@ def commit_dataset(
     dataset = read_dataset(staging)
     if errors_in(dataset.problems):
         return dataset, None
+    version = {"name": name, "saved_by": actor.label, "role": str(actor.role), "saved_at": _now_text()}
+    (staging / VERSION_FILE).write_text(json.dumps(version, ensure_ascii=False, indent=1), encoding="utf-8")
     target = datasets_dir() / slug
     backup = target.with_name(f".old-{slug}-{uuid.uuid4().hex[:8]}")
     if target.exists():
@@ -329,5 +347,5 @@ def commit_dataset(
     staging.rename(target)
     shutil.rmtree(backup, ignore_errors=True)
     dataset.folder = str(target)
-    log.info("saved dataset %s in %s", name, target)
+    log.info("saved dataset %s in %s by %s", name, target, actor.label)
     return dataset, target

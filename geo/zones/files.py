@@ -21,6 +21,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from geo.auth.roles import Actor
 from geo.errors import DataError, Problem, errors_in
 from geo.io.sources import read_layer
 from geo.io.tables import column_key
@@ -97,7 +98,7 @@ def import_zones(
     paths: Iterable[str | Path],
     store: ZoneStore,
     *,
-    user: str,
+    user: Actor | str,
     crs: str | None = None,
     dataset: Dataset | None = None,
 ) -> tuple[list[str], list[Problem]]:

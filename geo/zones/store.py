@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.auth.roles import Action, Actor, require, zone_change_actions
 from geo.errors import DataError, errors_in
 from geo.zones.record import EDITABLE_FIELDS, ZONE_FIELDS, Zone, check_transition, validate_zones, zones_frame
 
@@ -72,7 +73,10 @@ def _plain(record: dict) -> dict:
 class ZoneStore(abc.ABC):
     """A place that keeps zones: the public methods; backends provide the transaction and geometry encoding.
 
-    Every method taking ``user`` records that name in ``updated_by`` and in the history. Bad input
+    Every method taking ``user`` (an :class:`geo.auth.Actor`, or a bare name for the local single planner, an
+    implicit admin) first checks that the user's role may make the change (:data:`geo.auth.PERMISSIONS`;
+    :class:`geo.auth.AccessDenied` otherwise, nothing written), then records the user's label in
+    ``updated_by`` and in the history. Bad input
     (unknown zone, unreadable value, forbidden status change) raises :class:`DataError` and writes
     nothing; a store fault (locked, corrupted, unreachable) raises :class:`ZoneStoreError`.
     """
@@ -220,7 +224,7 @@ class ZoneStore(abc.ABC):
     def _touched(self, cur: Any) -> None:  # noqa: B027 - optional hook
         """Hook run in every write transaction (the GeoPackage updates gpkg_contents.last_change)."""
 
-    def add_many(self, zones: Iterable[Zone], *, user: str) -> list[str]:
+    def add_many(self, zones: Iterable[Zone], *, user: Actor | str) -> list[str]:
         """Add zones in one transaction (all or none) and return their ids.
 
         Values are validated and made canonical (:func:`geo.zones.record.validate_zones`, without dataset
@@ -228,6 +232,9 @@ class ZoneStore(abc.ABC):
         ``updated_at``/``updated_by`` are set. A zone id already in the store raises :class:`DataError`.
         """
         records = self._validated(list(zones))
+        for record in records:
+            require(user, *zone_change_actions(None, record["status"]))
+        user = require(user, Action.EDIT_ZONES).label
         now = now_text()
         for record in records:
             record.update(zone_id=record["zone_id"] or str(uuid.uuid4()), updated_at=now, updated_by=user)
@@ -268,11 +275,11 @@ class ZoneStore(abc.ABC):
         log.info("%s: %d zones added by %s", self.label, len(records), user)
         return [r["zone_id"] for r in records]
 
-    def add(self, zone: Zone, *, user: str) -> str:
+    def add(self, zone: Zone, *, user: Actor | str) -> str:
         """Add one zone (see :meth:`add_many`) and return its id."""
         return self.add_many([zone], user=user)[0]
 
-    def _change(self, zone_id: str, changes: dict[str, Any], *, user: str, action: str) -> Zone:
+    def _change(self, zone_id: str, changes: dict[str, Any], *, user: Actor | str, action: str) -> Zone:
         """Apply ``changes`` to one zone in one transaction, logging each field that really changed."""
         with self._transaction() as cur:
             current = self._current(cur, zone_id, lock=True)
@@ -283,6 +290,8 @@ class ZoneStore(abc.ABC):
                 )
             old = current.record()
             new = self._validated([Zone.from_record({**old, **changes})])[0]
+            removing = action in ("restore", "delete")
+            user = require(user, *zone_change_actions(old["status"], new["status"], removing=removing)).label
             if new["status"] != old["status"]:
                 check_transition(old["status"], new["status"], zone=current.name)
             changed = [
@@ -317,7 +326,7 @@ class ZoneStore(abc.ABC):
         log.info("%s: zone %s %s by %s (%s)", self.label, zone_id, action, user, ", ".join(changed))
         return Zone.from_record({**new, "updated_at": now, "updated_by": user})
 
-    def update(self, zone_id: str, changes: dict[str, Any], *, user: str) -> Zone:
+    def update(self, zone_id: str, changes: dict[str, Any], *, user: Actor | str) -> Zone:
         """Change attributes and/or the geometry (keys of :data:`EDITABLE_FIELDS`); return the zone as saved.
 
         Values are validated like new zones; a status change must be allowed by
@@ -333,20 +342,21 @@ class ZoneStore(abc.ABC):
         action = "status" if set(changes) == {"status"} else "update"
         return self._change(zone_id, dict(changes), user=user, action=action)
 
-    def set_status(self, zone_id: str, status: str, *, user: str) -> Zone:
+    def set_status(self, zone_id: str, status: str, *, user: Actor | str) -> Zone:
         """Move a zone to ``status`` (allowed by :data:`geo.zones.record.TRANSITIONS`); return the zone."""
         return self.update(zone_id, {"status": status}, user=user)
 
-    def delete(self, zone_id: str, *, user: str) -> Zone:
+    def delete(self, zone_id: str, *, user: Actor | str) -> Zone:
         """Soft-delete a zone: it leaves :meth:`list` but stays in the store and its history."""
         return self._change(zone_id, {"deleted": True}, user=user, action="delete")
 
-    def restore(self, zone_id: str, *, user: str) -> Zone:
+    def restore(self, zone_id: str, *, user: Actor | str) -> Zone:
         """Undo :meth:`delete`."""
         return self._change(zone_id, {"deleted": False}, user=user, action="restore")
 
-    def dismiss(self, suggestion_id: str, *, user: str, reason: str = "dismissed") -> None:
+    def dismiss(self, suggestion_id: str, *, user: Actor | str, reason: str = "dismissed") -> None:
         """Remember a dismissed (or ``reason="accepted"``) suggestion; repeating it changes nothing."""
+        user = require(user, Action.DECIDE_SUGGESTIONS).label
         with self._transaction() as cur:
             cur.execute(
                 self._sql(

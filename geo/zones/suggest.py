@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.auth.roles import Action, Actor, as_actor, require
 from geo.compute.coverage import BROADBAND, covered_by, site_shapes, to_metric
 from geo.compute.sampling import sample_grid
 from geo.model import Dataset
@@ -346,19 +347,20 @@ def suggest_zones(
     return gdf[SUGGESTION_COLUMNS].reset_index(drop=True)
 
 
-def accept(suggestion: Mapping[str, Any], store: ZoneStore, *, user: str) -> str:
+def accept(suggestion: Mapping[str, Any], store: ZoneStore, *, user: Actor | str) -> str:
     """Turn one suggestion (a row of :func:`suggest_zones`) into a zone with status "reported"; return its id.
 
     The suggestion is then remembered as accepted (it leaves later suggestion lists given
     ``exclude=store.dismissed()["suggestion_id"]``).
     """
+    require(user, Action.EDIT_ZONES, Action.DECIDE_SUGGESTIONS)  # before the zone is added
     households = suggestion.get("households")
     zone = Zone(
         name=str(suggestion["name"]),
         geometry=suggestion["geometry"],
         households=None if households is None or pd.isna(households) else round(float(households)),
         note=str(suggestion["reason_vi"]),
-        reported_by=user,
+        reported_by=as_actor(user).label,
         village_uid=str(suggestion.get("village_uid") or ""),
         commune_uid=str(suggestion.get("commune_uid") or ""),
     )
