@@ -10,6 +10,7 @@ is what indicators aggregate along.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -99,6 +100,8 @@ class Dataset:
     sources: list[LayerSource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     catalogue: str = ""
+    #: ``speed_tests`` given as a folder of partitions (:class:`geo.io.speed_folder.SpeedFolder`), not loaded.
+    speed_folder: Any = None
 
     def unit_levels(self) -> list[str]:
         """Return the unit layers present, from the top level down (e.g. ``["communes", "villages"]``)."""
