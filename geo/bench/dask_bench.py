@@ -5,7 +5,8 @@ near the national demo's villages as Parquet partitions of 1 M rows in a tempora
 (never committed), then, each in its own process so that its peak memory is its own:
 
 - ``memory_1m``: the in-memory path on one partition (1 M tests: read + locate + exact summary);
-- ``dask_1m``: the dask path on that one partition;
+- ``dask_1m``: the dask path on that one partition, and ``identical_1m``: whether its per-unit
+  summary equals the in-memory one exactly (counts, medians, means; every level and network);
 - ``dask_20m``: the dask path on all partitions, on the default local cluster (or the one
   ``--scheduler`` / ``COVERAGE_DASK_SCHEDULER`` names), with the client's peak resident memory
   and the workers' (sampled) peak.
@@ -126,8 +127,11 @@ def _workers_peak(stop: threading.Event, peak: list[float]) -> None:
         stop.wait(0.2)
 
 
-def _child(kind: str, dataset: Path) -> int:
-    """One figure in this process: ``memory`` (in-memory path) or ``dask`` on ``dataset``'s folder."""
+def _child(kind: str, dataset: Path, out: Path | None) -> int:
+    """One figure in this process: ``memory`` (in-memory path) or ``dask`` on ``dataset``'s folder.
+
+    The per-unit summary is written to ``out`` (Parquet) for the parent to compare.
+    """
     np.seterr(all="ignore")
     from geo.compute.hierarchy import build_hierarchy
     from geo.compute.speed_partitions import scheduler_address, summarise_folder, summarise_tests
@@ -154,6 +158,8 @@ def _child(kind: str, dataset: Path) -> int:
     seconds = time.perf_counter() - start
     stop.set()
     sampler.join()
+    if out is not None:
+        summary.to_parquet(out)
     _emit(
         figure=f"{kind}_{rows // 1_000_000}m",
         rows=rows,
@@ -197,7 +203,8 @@ def run_dask_bench(data: Path | None = None, *, rows: int = ROWS, work: Path | N
     figures = {}
     for kind, folder in (("memory", one), ("dask", one), ("dask", parts)):
         dataset = _with_speed_folder(units, folder, root / f"ds_{kind}_{folder.name}")
-        args = [sys.executable, "-m", "geo.bench.dask_bench", "--child", kind, str(dataset)]
+        out = root / f"summary_{kind}_{folder.name}.parquet"
+        args = [sys.executable, "-m", "geo.bench.dask_bench", "--child", kind, str(dataset), str(out)]
         result = subprocess.run(args, check=False, capture_output=True, text=True)
         sys.stderr.write(result.stderr[-4000:] if result.returncode else "")
         if result.returncode:
@@ -205,6 +212,12 @@ def run_dask_bench(data: Path | None = None, *, rows: int = ROWS, work: Path | N
         line = json.loads(result.stdout.strip().splitlines()[-1])
         print(json.dumps(line, ensure_ascii=False), flush=True)
         figures[line["figure"]] = line
+    import pandas as pd
+
+    same = pd.read_parquet(root / "summary_memory_one_partition.parquet").equals(
+        pd.read_parquet(root / "summary_dask_one_partition.parquet")
+    )
+    _emit(figure="identical_1m", dask_equals_memory=bool(same))
     big = figures.get(f"dask_{rows // 1_000_000}m")
     small = figures.get("memory_1m")
     if big and small:
@@ -223,14 +236,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--work", help="folder for the generated partitions (kept and reused)")
     parser.add_argument("--scheduler", help="dask scheduler tcp://HOST:PORT (default: local cluster)")
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)  # KIND DATASET [SUMMARY_OUT]
     args = parser.parse_args(argv)
     if args.scheduler:
         from geo.compute.speed_partitions import use_scheduler
 
         use_scheduler(args.scheduler)
     if args.child:
-        return _child(args.child[0], Path(args.child[1]))
+        out = Path(args.child[2]) if len(args.child) > 2 else None
+        return _child(args.child[0], Path(args.child[1]), out)
     work = Path(args.work) if args.work else None
     return run_dask_bench(Path(args.data) if args.data else None, rows=args.rows, work=work)
 
