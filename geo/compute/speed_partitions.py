@@ -141,7 +141,11 @@ def dask_client(address: str | None = None) -> Iterator[Client]:
             client.close()
         return
     if "client" not in _local:
+        quiet = logging.getLogger().getEffectiveLevel() > logging.INFO  # dask's own lines only with -v
+        if quiet:
+            logging.getLogger("distributed").setLevel(logging.WARNING)
         cluster = LocalCluster(
+            silence_logs=logging.WARNING if quiet else False,
             n_workers=min(LOCAL_WORKERS, os.cpu_count() or 1),
             threads_per_worker=LOCAL_THREADS,
             memory_limit=LOCAL_MEMORY,
