@@ -23,6 +23,7 @@ import argparse
 import contextlib
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -179,10 +180,19 @@ def run_dask_bench(data: Path | None = None, *, rows: int = ROWS, work: Path | N
     """Generate the partitions (national villages from ``data/national``, else generated) and run the figures.
 
     ``work`` keeps the generated partitions there (reused when already complete); default: a new
-    temporary folder.
+    temporary folder, removed at the end.
     """
     root = work or Path(tempfile.mkdtemp(prefix="geo-bench-dask-"))
     root.mkdir(parents=True, exist_ok=True)
+    try:
+        return _run(root, data, rows)
+    finally:
+        if work is None:
+            shutil.rmtree(root, ignore_errors=True)  # the generated tests are never kept
+
+
+def _run(root: Path, data: Path | None, rows: int) -> int:
+    """The figures, with everything generated under ``root``."""
     national = data / "national" if data else None
     if national is None or not (national / "dataset.yaml").exists():
         from geo.demo import write_demo
