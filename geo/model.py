@@ -106,6 +106,8 @@ class Dataset:
     #: The province the manifest names (``province:``), if any.
     province: str | None = None
     dem: Any = None
+    #: ``speed_tests`` given as a folder of partitions (:class:`geo.io.speed_folder.SpeedFolder`), not loaded.
+    speed_folder: Any = None
 
     def unit_levels(self) -> list[str]:
         """Return the unit layers present, from the top level down (e.g. ``["communes", "villages"]``)."""

@@ -123,6 +123,12 @@ def run_bench(*, scales: list[str], data: Path | None, naive_scale: str = "provi
 
     root = data or Path(tempfile.mkdtemp(prefix="geo-bench-"))
     for scale in scales:
+        if scale == "dask":  # speed tests as partitions on dask: geo/bench/dask_bench.py
+            from geo.bench.dask_bench import run_dask_bench
+
+            if code := run_dask_bench(data):
+                return code
+            continue
         folder = root / scale
         if not (folder / "dataset.yaml").exists():
             start = time.perf_counter()

@@ -216,6 +216,14 @@ def _scales(text: str) -> list[str]:
     return scales
 
 
+def _scheduler_option(parser: argparse.ArgumentParser) -> None:
+    """``--scheduler``: the dask scheduler for speed tests given as a folder of partitions."""
+    parser.add_argument(
+        "--scheduler",
+        help="bộ lập lịch dask / dask scheduler tcp://HOST:PORT (or COVERAGE_DASK_SCHEDULER; default: local)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``python -m geo`` with every subcommand."""
     parser = BilingualParser(prog="python -m geo", description="Bản đồ phủ sóng hạ tầng số / coverage map")
@@ -225,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="đọc và kiểm tra bộ dữ liệu / read and check a dataset")
     check.add_argument("dataset", nargs="?", default=str(DEMO_DIR))
+    _scheduler_option(check)
     check.set_defaults(func=_cmd_check)
 
     plans = sub.add_parser("plans", help="liệt kê chỉ tiêu các kế hoạch / list plan targets")
@@ -240,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--level", choices=["territory", "province", "district", "commune", "village"], default="commune"
     )
     evaluate.add_argument("--out", help="FILE.csv, .xlsx or .geojson")
+    _scheduler_option(evaluate)
     evaluate.set_defaults(func=_cmd_evaluate)
 
     export_map = sub.add_parser("export-map", help="xuất bản đồ in / print-ready map or atlas")
@@ -279,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--data", help="thư mục chứa dữ liệu đã sinh / folder of generated scales (reused)")
     bench.add_argument("--one", choices=["village", "province", "national"], help=argparse.SUPPRESS)
     bench.add_argument("--naive", action="store_true", help=argparse.SUPPRESS)
+    _scheduler_option(bench)
     bench.set_defaults(func=_cmd_bench)
     add_link_parser(sub)
     return parser
@@ -307,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         state["lang"] = args.lang
         logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+        if getattr(args, "scheduler", None):
+            from geo.compute.speed_partitions import use_scheduler
+
+            use_scheduler(args.scheduler)
         return args.func(args)
 
     return guarded(run, lambda exc: exc.text(state["lang"]))

@@ -286,6 +286,12 @@ def compute_indicators(
         log.info("public places given without wifi_points: public_free_wifi not computed")
     if dataset.layer("speed_tests") is not None:
         found |= _speed_values(dataset, hierarchy)
+    elif (
+        getattr(dataset, "speed_folder", None) is not None
+    ):  # partitions on dask: geo/compute/speed_partitions.py
+        from geo.compute.speed_partitions import folder_summary, speed_indicator_values
+
+        found |= speed_indicator_values(folder_summary(dataset.speed_folder, hierarchy), hierarchy)
     return _assemble(hierarchy, found, min_tests=dataset.settings.indicators.min_speed_tests)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from geo.errors import DataError, Problem
 from geo.io.manifest import LayerSpec, Manifest, read_manifest
 from geo.io.sources import read_layer
+from geo.io.speed_folder import DEFAULT_FOLDER, attach_speed_folder
 from geo.io.stats import read_unit_stats
 from geo.io.units import assign_uids, clean_unit_geometries
 from geo.io.validate import validate_layer
@@ -114,7 +115,15 @@ def read_dataset(folder: str | Path = DEMO_DIR) -> Dataset:
         if spec.role == "dem":
             _read_dem(spec, manifest, dataset)
             continue
+        if spec.role == "speed_tests" and spec.path.is_dir():  # partitions: geo/io/speed_folder.py
+            attach_speed_folder(dataset, spec.path, spec, manifest.crs)
+            continue
         _read_spatial_layer(spec, manifest, dataset)
+    if (
+        not any(s.role == "speed_tests" for s in manifest.layers)
+        and (manifest.folder / DEFAULT_FOLDER).is_dir()
+    ):
+        attach_speed_folder(dataset, manifest.folder / DEFAULT_FOLDER, None, manifest.crs)
     files = {src.layer: src.path for src in dataset.sources}
     metric_crs = dataset.settings.metric_crs
     dataset.layers, problems = assign_uids(dataset.layers, files=files, metric_crs=metric_crs)

@@ -34,6 +34,7 @@ from geo.errors import DataError, Problem
 from geo.names import fold_word
 
 __all__ = [
+    "FIELD_WORDS",
     "TABLE_SUFFIXES",
     "column_key",
     "find_xy_columns",
@@ -41,6 +42,31 @@ __all__ = [
     "parse_coordinates",
     "read_table",
 ]
+
+#: Column names (folded by :func:`column_key`) that planners' files use for each model field, besides
+#: the field's own name: the upload page's column matching and the speed-test folder reader read them.
+FIELD_WORDS = {
+    "name": ("name", "ten", "tendonvi", "tenxa", "tenthon", "tenban", "donvi"),
+    "code": ("code", "ma", "maxa", "madonvi", "mahc"),
+    "parent": ("parent", "xa", "tenxa", "thuocxa", "maxa"),
+    "population": ("population", "danso", "songuoi"),
+    "households": ("households", "soho", "hogiadinh"),
+    "ftth": ("ftth", "capquang", "coftth"),
+    "urban": ("urban", "dothi"),
+    "kind": ("kind", "loai", "loaidiem"),
+    "operators": ("operators", "nhamang", "doanhnghiep"),
+    "technologies": ("technologies", "congnghe"),
+    "site_id": ("siteid", "matram", "tentram"),
+    "free": ("free", "mienphi"),
+    "download_mbps": ("downloadmbps", "download", "taixuong", "taixuongmbps", "tocdotaixuong"),
+    "upload_mbps": ("uploadmbps", "upload", "tailen", "tailenmbps"),
+    "latency_ms": ("latencyms", "latency", "ping", "dotre", "dotrems"),
+    "operator": ("operator", "nhamang"),
+    "time": ("time", "thoigian", "ngay"),
+    "network": ("network", "mang", "loaimang"),
+    "year": ("year", "nam"),
+    "level": ("level", "cap"),
+}
 
 log = logging.getLogger(__name__)
 

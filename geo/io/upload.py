@@ -29,7 +29,7 @@ from geo.errors import DataError, errors_in
 from geo.io.archives import check_archive
 from geo.io.dataset import read_dataset
 from geo.io.manifest import LayerSpec, Manifest, write_manifest
-from geo.io.tables import TABLE_SUFFIXES, column_key, find_xy_columns, read_table
+from geo.io.tables import FIELD_WORDS, TABLE_SUFFIXES, column_key, find_xy_columns, read_table
 from geo.model import LAYER_FIELDS, Dataset
 
 __all__ = [
@@ -83,28 +83,6 @@ _ROLE_WORDS = (
     ("provinces", ("tinh", "province")),
 )
 #: File column names (as :func:`geo.io.tables.column_key` gives them) that usually hold a model field.
-_FIELD_WORDS = {
-    "name": ("name", "ten", "tendonvi", "tenxa", "tenthon", "tenban", "donvi"),
-    "code": ("code", "ma", "maxa", "madonvi", "mahc"),
-    "parent": ("parent", "xa", "tenxa", "thuocxa", "maxa"),
-    "population": ("population", "danso", "songuoi"),
-    "households": ("households", "soho", "hogiadinh"),
-    "ftth": ("ftth", "capquang", "coftth"),
-    "urban": ("urban", "dothi"),
-    "kind": ("kind", "loai", "loaidiem"),
-    "operators": ("operators", "nhamang", "doanhnghiep"),
-    "technologies": ("technologies", "congnghe"),
-    "site_id": ("siteid", "matram", "tentram"),
-    "free": ("free", "mienphi"),
-    "download_mbps": ("downloadmbps", "download", "taixuong", "taixuongmbps", "tocdotaixuong"),
-    "upload_mbps": ("uploadmbps", "upload", "tailen", "tailenmbps"),
-    "latency_ms": ("latencyms", "latency", "ping", "dotre", "dotrems"),
-    "operator": ("operator", "nhamang"),
-    "time": ("time", "thoigian", "ngay"),
-    "network": ("network", "mang", "loaimang"),
-    "year": ("year", "nam"),
-    "level": ("level", "cap"),
-}
 #: Column name beginnings that usually hold a unit's name or code ("TEN_XA", "MA_TX").
 _FIELD_PREFIXES = {"name": "ten", "code": "ma"}
 _SLUG = re.compile(r"[^\w-]+", re.UNICODE)
@@ -240,7 +218,7 @@ def suggest_columns(role: str, columns: tuple[str, ...]) -> dict[str, str]:
     for model_field in model_fields(role):
         if model_field in columns:
             continue
-        column = next((keys[w] for w in _FIELD_WORDS.get(model_field, ()) if w in keys), None)
+        column = next((keys[w] for w in FIELD_WORDS.get(model_field, ()) if w in keys), None)
         prefix = _FIELD_PREFIXES.get(model_field)
         if column is None and prefix:
             column = next((c for k, c in keys.items() if k.startswith(prefix)), None)
