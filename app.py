@@ -15,6 +15,7 @@ import streamlit as st
 
 from geo.i18n import t
 from views.common import dataset_choice, install_static, language
+from views.guard import guarded_page
 from views.zones_assets import install_draw_static
 
 ROOT = Path(__file__).resolve().parent
@@ -35,4 +36,4 @@ def main() -> None:
     st.navigation(pages).run()
 
 
-main()
+guarded_page(main, "app")

@@ -29,6 +29,7 @@ from geo.zones.record import (
     validate_zones,
 )
 from views.common import dataset_stamp, load_dataset, plans
+from views.guard import guarded_page
 from views.map_data import default_plan, default_year, plan_label
 from views.zones_data import (
     DRAWING_KEY,
@@ -291,4 +292,4 @@ def render() -> None:
         render_transfer(ctx)
 
 
-render()
+guarded_page(render, "zones")
