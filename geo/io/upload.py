@@ -17,6 +17,7 @@ import re
 import shutil
 import unicodedata
 import uuid
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -330,7 +331,13 @@ def inspect_file(path: Path) -> list[FileInfo]:
     try:
         return [_inspect_layer(path, layer) for layer in _layers(path)]
     except Exception as exc:  # any reader failure is reported on the page, never raised
-        message = exc.en if isinstance(exc, DataError) else str(exc)
+        foreseen = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, zipfile.BadZipFile)
+        if isinstance(exc, DataError):
+            message = exc.en
+        elif isinstance(exc, foreseen):  # a broken file: GDAL's own words say what is wrong
+            message = str(exc)
+        else:  # not a bad file the readers foresaw: logged with its traceback for a report
+            message = unexpected_problem(path.name, exc).message_en
         return [
             FileInfo(
                 path,
