@@ -17,6 +17,7 @@ import streamlit as st
 from geo.auth.roles import Action
 from geo.i18n import t
 from views.common import dataset_choice, install_static, language
+from views.guard import guarded_page
 from views.signin import gate
 from views.zones_assets import install_draw_static
 
@@ -45,4 +46,4 @@ def main() -> None:
     st.navigation(pages).run()
 
 
-main()
+guarded_page(main, "app")

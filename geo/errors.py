@@ -8,9 +8,28 @@ instead of raising, so a planner sees every issue of a file at once; they raise
 
 from __future__ import annotations
 
+import logging
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["Problem", "GeoError", "DataError", "PlanError", "ZoneStoreError", "errors_in"]
+__all__ = [
+    "Problem",
+    "GeoError",
+    "DataError",
+    "PlanError",
+    "ZoneStoreError",
+    "errors_in",
+    "ERROR_LOG",
+    "log_unexpected",
+    "unexpected_problem",
+]
+
+#: Where unexpected errors (bugs, not bad data) are logged with their traceback, for the planner to send.
+ERROR_LOG = Path(tempfile.gettempdir()) / "vn-coverage-map-errors.log"
+
+_log = logging.getLogger("geo.unexpected")
+_log.propagate = False  # tracebacks go to the log file only, never to a terminal or a page
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -33,6 +52,8 @@ class Problem:
     layer: str = ""
     row: int | None = None
     feature: str = ""
+    #: The record's own identifier (its ``site_id``, ``name`` or ``code``), shown after the row number.
+    record: str = ""
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -42,9 +63,13 @@ class Problem:
         """Return the location as the planner reads it, e.g. ``"tram.csv, dòng 12"``."""
         parts = [self.file] if self.file else []
         if self.row is not None:
-            parts.append(f"dòng {self.row}" if lang == "vi" else f"row {self.row}")
+            row = f"dòng {self.row}" if lang == "vi" else f"row {self.row}"
+            parts.append(f"{row} ({self.record})" if self.record else row)
         if self.feature:
-            parts.append(self.feature)
+            named = self.row is None and self.record and self.record not in self.feature
+            parts.append(f"{self.feature} ({self.record})" if named else self.feature)
+        elif self.row is None and self.record:
+            parts.append(self.record)
         return ", ".join(parts)
 
     def text(self, lang: str = "vi") -> str:
@@ -92,3 +117,40 @@ class ZoneStoreError(GeoError):
 def errors_in(problems: list[Problem]) -> list[Problem]:
     """Return the problems of severity ``"error"`` (those that make ``geo check`` exit 1)."""
     return [p for p in problems if p.severity == "error"]
+
+
+def log_unexpected(exc: BaseException, context: str) -> None:
+    """Append ``exc`` with its traceback to :data:`ERROR_LOG` (and the ``geo.unexpected`` logger), never
+    to the planner's screen; ``context`` says what was being done (a command, a page, a file)."""
+    try:
+        handler = logging.FileHandler(ERROR_LOG, encoding="utf-8")
+    except OSError:  # an unwritable temp folder must not turn one error into two
+        logging.getLogger("geo").error("unexpected error: %s: %r", context, exc)
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    _log.addHandler(handler)
+    try:
+        _log.error("unexpected error: %s", context, exc_info=exc)
+    finally:
+        _log.removeHandler(handler)
+        handler.close()
+
+
+def unexpected_problem(file: str, exc: BaseException, *, layer: str = "") -> Problem:
+    """The bilingual error a reader reports when ``file`` made it fail in a way nobody foresaw.
+
+    The traceback goes to :data:`ERROR_LOG`; the planner reads the file name, the exception in one line
+    and where to send it. Used at every reader boundary, so a bug in one reader costs one layer, never the
+    whole dataset, the command or the page.
+    """
+    log_unexpected(exc, f"reading {file} ({layer or 'file'})")
+    detail = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+    return Problem(
+        "error",
+        file,
+        f"Lỗi ngoài dự kiến khi đọc tệp {file}: {detail}; vui lòng báo lại kèm tệp này và {ERROR_LOG}.",
+        f"Unexpected problem reading {file}: {detail}; please report it with this file and {ERROR_LOG}.",
+        fix_vi="Kiểm tra tệp có mở được trong QGIS/Excel không, lưu lại rồi thử lần nữa.",
+        fix_en="Check that the file opens in QGIS/Excel, save it again and retry.",
+        layer=layer,
+    )

@@ -137,6 +137,12 @@ _VI = {
     "upload_error": (
         "Lỗi khi đọc bộ dữ liệu: {message}. Hãy kiểm tra tệp và thử lại; dữ liệu đang dùng được giữ nguyên."
     ),
+    "upload_restore_title": "Khôi phục phiên bản trước của một bộ dữ liệu",
+    "upload_restore_which": "Bộ dữ liệu",
+    "upload_restore_button": "Khôi phục phiên bản trước",
+    "upload_restored": (
+        "Đã khôi phục phiên bản trước của '{name}' (phiên bản vừa thay được giữ làm phiên bản trước)."
+    ),
     "upload_need_name": "Hãy đặt tên cho bộ dữ liệu (chữ, số, dấu gạch).",
     "upload_rows": "{n} đối tượng, hình học: {geometry}",
     "geometry_none": "không có (bảng)",
@@ -405,6 +411,12 @@ _EN = {
     "upload_bad_file": "Cannot read file {file}: {message}",
     "upload_error": (
         "Error reading the dataset: {message}. Check the files and try again; the data in use is kept."
+    ),
+    "upload_restore_title": "Restore the previous version of a dataset",
+    "upload_restore_which": "Dataset",
+    "upload_restore_button": "Restore the previous version",
+    "upload_restored": (
+        "Restored the previous version of '{name}' (the version it replaced is kept as the previous)."
     ),
     "upload_need_name": "Give the dataset a name (letters, digits, dashes).",
     "upload_rows": "{n} features, geometry: {geometry}",

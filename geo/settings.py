@@ -7,9 +7,10 @@ dataset's ``dataset.yaml`` may override the coverage and indicator knobs under a
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
 
 import yaml
 
@@ -28,9 +29,16 @@ __all__ = [
     "REFERENCE_LAYERS",
     "OPERATORS",
     "TECHNOLOGIES",
+    "MAX_READ_BYTES",
+    "MAX_UPLOAD_BYTES",
+    "MAX_UNPACKED_BYTES",
+    "MAX_ARCHIVE_MEMBERS",
+    "MAX_COMPRESSION_RATIO",
+    "CSV_BLOCK_BYTES",
     "CoverageSettings",
     "IndicatorSettings",
     "Settings",
+    "SettingsError",
     "merged",
 ]
 
@@ -53,6 +61,19 @@ STORAGE_CRS = "EPSG:4326"
 DEFAULT_METRIC_CRS = "EPSG:3405"
 #: Vietnam's extent with a margin for islands (lon_min, lat_min, lon_max, lat_max), degrees.
 VIETNAM_BOUNDS = (102.0, 7.5, 117.5, 23.5)
+
+#: Limits on what is read, checked before anything is parsed or unpacked (bytes unless said otherwise).
+#: Largest file a reader opens (a national speed-test export is a few hundred MB).
+MAX_READ_BYTES = 1024**3
+#: Largest single file the upload page accepts.
+MAX_UPLOAD_BYTES = 200 * 1024**2
+#: Largest total an archive (.zip/.kmz) may expand to, most members it may hold, and the largest
+#: compression ratio of the whole archive or one member (text shapefiles compress ~10×; bombs 1000×).
+MAX_UNPACKED_BYTES = 1024**3
+MAX_ARCHIVE_MEMBERS = 5000
+MAX_COMPRESSION_RATIO = 200
+#: CSV bytes parsed at a time by the streaming reader (memory stays a few times this, plus the result).
+CSV_BLOCK_BYTES = 16 * 1024**2
 
 #: Administrative levels from the top down.
 UNIT_LEVELS = ("provinces", "districts", "communes", "villages")
@@ -92,8 +113,8 @@ class CoverageSettings:
     """How far a BTS site serves, before any per-site ``radius_m`` override.
 
     Radii are in metres, by technology and by setting (urban / rural / mountainous).
-    ``model`` is ``"radius"`` (fixed radii) or ``"pathloss"`` (COST-231 Hata for 4G,
-    3GPP TR 38.901 UMa for 5G, with the link budget below).
+    ``model`` is ``"radius"`` (fixed radii), ``"pathloss"`` (COST-231 Hata for 4G, 3GPP TR 38.901 UMa
+    for 5G, with the link budget below) or ``"terrain"`` (the same plus diffraction over a ``dem``).
     """
 
     radius_m: dict[str, dict[str, float]] = field(
@@ -136,26 +157,141 @@ class Settings:
     indicators: IndicatorSettings = field(default_factory=IndicatorSettings)
 
 
+class SettingsError(ValueError):
+    """A ``settings:`` entry of the wrong shape or type; ``path`` is its key path (``("coverage", "model")``),
+    ``str()`` the English text and ``vi`` the Vietnamese."""
+
+    def __init__(self, path: tuple[str, ...], vi: str, en: str) -> None:
+        super().__init__(en)
+        self.path, self.vi, self.en = path, vi, en
+
+
+#: Allowed values of the text settings that name a choice.
+_CHOICES = {("coverage", "model"): ("radius", "pathloss", "terrain")}
+#: Settings that are shares (0–1); every other number must be positive.
+_SHARES = {("indicators", "village_covered_share")}
+
+
+def _number(value: Any, path: tuple[str, ...], kind: type) -> float | int:
+    """``value`` as a float/int when it is a number (or a number written as text), else SettingsError."""
+    name = ".".join(path)
+    number: float | None = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip().replace(",", "."))
+        except ValueError:
+            number = None
+    if number is None or not math.isfinite(number):
+        raise SettingsError(
+            path,
+            f"settings.{name} phải là một số, không phải {value!r}.",
+            f"settings.{name} must be a number, not {value!r}.",
+        )
+    low, high = (0.0, 1.0) if path in _SHARES else (0.0, math.inf)
+    if not low <= number <= high or (high == math.inf and number <= 0):
+        bounds_vi = "từ 0 đến 1" if path in _SHARES else "lớn hơn 0"
+        bounds_en = "between 0 and 1" if path in _SHARES else "greater than 0"
+        raise SettingsError(
+            path,
+            f"settings.{name} = {value!r} nằm ngoài khoảng cho phép ({bounds_vi}).",
+            f"settings.{name} = {value!r} is out of range (must be {bounds_en}).",
+        )
+    if kind is int:
+        if number != int(number):
+            raise SettingsError(
+                path, f"settings.{name} phải là số nguyên, không phải {value!r}.",
+                f"settings.{name} must be a whole number, not {value!r}.",
+            )  # fmt: skip
+        return int(number)
+    return number
+
+
+def _typed(value: Any, hint: Any, path: tuple[str, ...]) -> Any:
+    """``value`` checked (and numbers converted) against the type ``hint`` of the settings field ``path``."""
+    name = ".".join(path)
+    if get_origin(hint) is dict:
+        _, inner = get_args(hint)
+        if not isinstance(value, dict):
+            raise SettingsError(
+                path,
+                f"settings.{name} phải là các cặp khoá: giá trị (vd. 4G: ...), không phải {value!r}.",
+                f"settings.{name} must be a mapping of key: value (e.g. 4G: ...), not {value!r}.",
+            )
+        return {str(k): _typed(v, inner, (*path, str(k))) for k, v in value.items()}
+    if hint in (float, int):
+        return _number(value, path, hint)
+    if hint is str:
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            raise SettingsError(
+                path, f"settings.{name} phải là chữ, không phải {value!r}.",
+                f"settings.{name} must be text, not {value!r}.",
+            )  # fmt: skip
+        choices = _CHOICES.get(path)
+        if choices and str(value) not in choices:
+            raise SettingsError(
+                path, f"settings.{name} = {value!r}; chọn một trong: {', '.join(choices)}.",
+                f"settings.{name} = {value!r}; choose one of: {', '.join(choices)}.",
+            )  # fmt: skip
+        return str(value)
+    return value
+
+
 def merged(overrides: dict[str, Any] | None) -> Settings:
     """Return the default :class:`Settings` with a manifest's ``settings:`` mapping applied.
 
     ``overrides`` looks like ``{"metric_crs": "EPSG:9210", "coverage": {"model": "pathloss"},
-    "indicators": {"wifi_distance_m": 80}}``. Unknown keys raise ``KeyError`` naming the key.
+    "indicators": {"wifi_distance_m": 80}}``. Every value is checked against its field's type (numbers may
+    be written as text, "50" or "0,8"; shares lie in 0–1, other numbers are positive; ``coverage.model`` is
+    ``radius``, ``pathloss`` or ``terrain``). Unknown keys raise ``KeyError`` naming the key (a
+    :class:`SettingsError`, which is also a ``ValueError``); wrong shapes and values raise
+    :class:`SettingsError`.
     """
     base = Settings()
     if not overrides:
         return base
+    if not isinstance(overrides, dict):
+        raise SettingsError(
+            (),
+            f"Mục settings phải là các cặp khoá: giá trị (metric_crs, coverage, indicators), không phải "
+            f"{overrides!r}.",
+            f"settings must be a mapping (metric_crs, coverage, indicators), not {overrides!r}.",
+        )
     changes: dict[str, Any] = {}
     for key, value in overrides.items():
         if key == "metric_crs":
-            changes[key] = str(value)
+            changes[key] = _typed(value, str, (key,))
         elif key in ("coverage", "indicators"):
             section = getattr(base, key)
+            hints = get_type_hints(type(section))
             known = {f.name for f in fields(section)}
+            if not isinstance(value, dict):
+                raise SettingsError(
+                    (key,),
+                    f"settings.{key} phải là các cặp khoá: giá trị ({', '.join(sorted(known))}).",
+                    f"settings.{key} must be a mapping of key: value ({', '.join(sorted(known))}).",
+                )
             unknown = set(value) - known
             if unknown:
-                raise KeyError(f"settings.{key}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
-            changes[key] = replace(section, **value)
+                raise _UnknownKey(
+                    (key, str(sorted(unknown)[0])),
+                    f"settings.{key}: khoá không biết {sorted(unknown)}; các khoá có: {sorted(known)}",
+                    f"settings.{key}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}",
+                )
+            typed = {k: _typed(v, hints[k], (key, k)) for k, v in value.items()}
+            changes[key] = replace(section, **typed)
         else:
-            raise KeyError(f"settings: unknown key {key!r}; known: metric_crs, coverage, indicators")
+            raise _UnknownKey(
+                (str(key),),
+                f"settings: khoá không biết {key!r}; các khoá có: metric_crs, coverage, indicators",
+                f"settings: unknown key {key!r}; known: metric_crs, coverage, indicators",
+            )
     return replace(base, **changes)
+
+
+class _UnknownKey(SettingsError, KeyError):
+    """An unknown ``settings:`` key (a KeyError too, as callers used to catch)."""
+
+    def __str__(self) -> str:
+        return self.en

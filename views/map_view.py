@@ -27,6 +27,7 @@ from views.common import (
     plans,
     zones_stamp,
 )
+from views.guard import guarded_page
 from views.map_build import DEFAULT_LAYERS, LAYER_KEYS, LAYER_LABELS, MapRequest
 from views.map_data import (
     ALL_TARGETS,
@@ -270,4 +271,4 @@ def _body(lang: str, dataset, folder: str, stamp: float) -> None:
     export_panel(lang, dataset, rows, request, stamp)
 
 
-render()
+guarded_page(render, "map")

@@ -15,7 +15,18 @@ from geo.errors import GeoError
 from geo.i18n import t
 from geo.io.manifest import LAYER_ROLES
 from geo.io.tables import find_xy_columns
-from geo.io.upload import UPLOAD_SUFFIXES, FileInfo, commit_dataset, inspect_file, model_fields, stage_files
+from geo.io.upload import (
+    UPLOAD_SUFFIXES,
+    FileInfo,
+    commit_dataset,
+    inspect_file,
+    model_fields,
+    previous_version,
+    restore_previous,
+    saved_datasets,
+    stage_files,
+)
+from views.guard import guarded_page
 from views.signin import current_actor
 
 log = logging.getLogger(__name__)
@@ -23,18 +34,32 @@ log = logging.getLogger(__name__)
 _SKIP = ""
 
 
-def _staged(lang: str, files) -> tuple[object, list[FileInfo]] | None:
-    """Stage the uploaded files once per distinct upload (kept in session state) and inspect them."""
+def _staged(lang: str, files) -> tuple[object, list[FileInfo], list]:
+    """Stage the uploaded files once per distinct upload (kept in session state) and inspect them;
+    returns the staging folder, what each file holds, and the files refused (shown each run)."""
     signature = tuple((f.name, f.size) for f in files)
     cached = st.session_state.get("upload_staged")
-    if cached and cached[0] == signature and cached[1].exists():
-        return cached[1], cached[2]
-    staging, refused = stage_files({f.name: f.getvalue() for f in files})
-    for error in refused:
+    if not (cached and cached[0] == signature and cached[1].exists()):
+        staging, refused = stage_files({f.name: f.getvalue() for f in files})
+        infos = [info for path in sorted(staging.iterdir()) for info in inspect_file(path)]
+        cached = (signature, staging, infos, refused)
+        st.session_state["upload_staged"] = cached
+    for error in cached[3]:
         st.error(error.text(lang))
-    infos = [info for path in sorted(staging.iterdir()) for info in inspect_file(path)]
-    st.session_state["upload_staged"] = (signature, staging, infos)
-    return staging, infos
+    return cached[1], cached[2], cached[3]
+
+
+def _restore_panel(lang: str) -> None:
+    """One click brings back the version a saved dataset replaced (the current one becomes the previous)."""
+    names = [name for name in saved_datasets() if previous_version(name) is not None]
+    if not names:
+        return
+    with st.expander(t("upload_restore_title", lang)):
+        chosen = st.selectbox(t("upload_restore_which", lang), names, key="restore_which")
+        if st.button(t("upload_restore_button", lang), key="restore_go"):
+            folder = restore_previous(chosen)
+            st.session_state["saved_dataset"] = str(folder)
+            st.success(t("upload_restored", lang, name=chosen))
 
 
 def _mapping(lang: str, info: FileInfo, n: int) -> tuple[str, dict[str, str]]:
@@ -95,9 +120,10 @@ def render() -> None:
         accept_multiple_files=True,
         key="uploads",
     )
+    _restore_panel(lang)
     if not files:
         return
-    staging, infos = _staged(lang, files)
+    staging, infos, refused = _staged(lang, files)
     st.subheader(t("upload_found", lang))
     chosen = {}
     for n, info in enumerate(infos):
@@ -111,7 +137,9 @@ def render() -> None:
         st.error(t("upload_need_name", lang))
         return
     try:
-        dataset, saved = commit_dataset(staging, name=name.strip(), layers=chosen, user=actor)
+        dataset, saved = commit_dataset(
+            staging, name=name.strip(), layers=chosen, refused=refused, inspected=infos, user=actor
+        )
     except GeoError as exc:
         st.error(t("upload_error", lang, message=exc.text(lang)))
         return
@@ -132,4 +160,4 @@ def render() -> None:
     st.success(t("upload_saved", lang, name=name.strip()))
 
 
-render()
+guarded_page(render, "upload")

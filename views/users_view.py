@@ -11,6 +11,7 @@ from geo.auth.accounts import read_accounts, set_disabled, users_path
 from geo.auth.roles import ROLE_LABELS, Action
 from geo.errors import GeoError
 from geo.i18n import t
+from views.guard import guarded_page
 from views.signin import current_actor
 
 
@@ -53,4 +54,4 @@ def render() -> None:
         st.rerun()
 
 
-render()
+guarded_page(render, "users")

@@ -31,6 +31,7 @@ from geo.zones.record import (
     validate_zones,
 )
 from views.common import choice_key, dataset_stamp, load_dataset, plans
+from views.guard import guarded_page
 from views.map_data import default_plan, default_year, plan_label
 from views.signin import current_actor, shared_mode
 from views.zones_data import (
@@ -321,4 +322,4 @@ def render() -> None:
         render_transfer(ctx)
 
 
-render()
+guarded_page(render, "zones")

@@ -9,21 +9,17 @@ a problem in the data in one line in ``--lang`` and exit 1; anything unexpected 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NoReturn
 
-from geo.errors import GeoError
+from geo.errors import ERROR_LOG, GeoError, log_unexpected
 
 __all__ = ["UsageError", "BilingualParser", "LOG_FILE", "guarded", "check_folder", "check_suffix"]
 
 #: Where unexpected errors are logged with their traceback.
-LOG_FILE = Path(tempfile.gettempdir()) / "vn-coverage-map-errors.log"
-
-log = logging.getLogger(__name__)
+LOG_FILE = ERROR_LOG
 
 
 class UsageError(GeoError):
@@ -89,12 +85,4 @@ def guarded(run: Callable[[], int], data_error: Callable[[GeoError], str]) -> in
 
 def _log_unexpected(exc: Exception) -> None:
     """Append ``exc`` with its traceback to :data:`LOG_FILE` (never to the terminal)."""
-    handler = logging.FileHandler(LOG_FILE, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
-    log.addHandler(handler)
-    log.propagate = False
-    try:
-        log.error("unexpected error in python -m geo %s", " ".join(sys.argv[1:]), exc_info=exc)
-    finally:
-        log.removeHandler(handler)
-        handler.close()
+    log_unexpected(exc, "python -m geo " + " ".join(sys.argv[1:]))

@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from geo.errors import DataError, Problem
+from geo.errors import DataError, Problem, unexpected_problem
 from geo.io.manifest import LayerSpec, Manifest, read_manifest
+from geo.io.records import name_records
 from geo.io.sources import read_layer
 from geo.io.speed_folder import DEFAULT_FOLDER, attach_speed_folder
 from geo.io.stats import read_unit_stats
@@ -28,7 +29,16 @@ log = logging.getLogger(__name__)
 
 
 def _read_spatial_layer(spec: LayerSpec, manifest: Manifest, dataset: Dataset) -> None:
-    """Read one geometry layer into ``dataset`` (or record why it could not be read)."""
+    """Read one geometry layer into ``dataset`` (or record why it could not be read): an unexpected
+    failure of any reader step becomes one "please report" error for this file, never an exception."""
+    try:
+        _read_spatial_layer_steps(spec, manifest, dataset)
+    except Exception as exc:  # the reader boundary: a bug costs this layer, not the dataset
+        dataset.layers.pop(spec.role, None)
+        dataset.problems.append(unexpected_problem(spec.path.name, exc, layer=spec.role))
+
+
+def _read_spatial_layer_steps(spec: LayerSpec, manifest: Manifest, dataset: Dataset) -> None:
     file = spec.path.name
     try:
         read = read_layer(
@@ -47,7 +57,7 @@ def _read_spatial_layer(spec: LayerSpec, manifest: Manifest, dataset: Dataset) -
         return
     dataset.problems += read.problems
     gdf, problems = validate_layer(read.gdf, layer=spec.role, file=file)
-    dataset.problems += problems
+    dataset.problems += name_records(problems, read.gdf, file=file)
     if spec.role in UNIT_LEVELS:
         gdf, problems = clean_unit_geometries(gdf, layer=spec.role, file=file)
         dataset.problems += problems
@@ -126,11 +136,23 @@ def read_dataset(folder: str | Path = DEMO_DIR) -> Dataset:
         attach_speed_folder(dataset, manifest.folder / DEFAULT_FOLDER, None, manifest.crs)
     files = {src.layer: src.path for src in dataset.sources}
     metric_crs = dataset.settings.metric_crs
-    dataset.layers, problems = assign_uids(dataset.layers, files=files, metric_crs=metric_crs)
+    try:
+        dataset.layers, problems = assign_uids(dataset.layers, files=files, metric_crs=metric_crs)
+    except Exception as exc:  # the unit hierarchy step is a reader boundary too
+        units = [files.get(level, level) for level in UNIT_LEVELS if level in dataset.layers]
+        problems = [unexpected_problem(", ".join(units), exc)]
+        dataset.layers = {k: v for k, v in dataset.layers.items() if k not in UNIT_LEVELS}
     dataset.problems += problems
     stats_spec = next((s for s in manifest.layers if s.role == "unit_stats"), None)
     if stats_spec is not None:
-        dataset.unit_stats, problems = read_unit_stats(stats_spec, dataset)
+        try:
+            dataset.unit_stats, problems = read_unit_stats(stats_spec, dataset)
+        except DataError as exc:
+            problems = exc.problems or [
+                Problem("error", stats_spec.path.name, str(exc), exc.en, layer="unit_stats")
+            ]
+        except Exception as exc:  # reader boundary
+            problems = [unexpected_problem(stats_spec.path.name, exc, layer="unit_stats")]
         dataset.problems += problems
     log.info("read dataset %s: %s", dataset.name, {k: len(v) for k, v in dataset.layers.items()})
     return dataset

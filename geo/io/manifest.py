@@ -14,10 +14,11 @@ from typing import Any
 import yaml
 
 from geo.errors import DataError
-from geo.settings import POINT_LAYERS, REFERENCE_LAYERS, UNIT_LEVELS, YAML_LOADER
+from geo.settings import POINT_LAYERS, REFERENCE_LAYERS, UNIT_LEVELS, YAML_LOADER, SettingsError, merged
 
 __all__ = [
     "MANIFEST_NAME",
+    "inside_folder",
     "READER_KEYS",
     "LAYER_ROLES",
     "RASTER_ROLES",
@@ -67,18 +68,118 @@ class Manifest:
     inferred: bool = False
 
 
-def _layer_spec(folder: Path, role: str, entry: Any, manifest_path: Path) -> LayerSpec:
-    """Build a :class:`LayerSpec` from one ``layers:`` entry, raising DataError on a malformed one."""
+class _Lines:
+    """The YAML line (1-based) of each key path of a manifest, to name it in messages."""
+
+    def __init__(self, text: str) -> None:
+        self.lines: dict[tuple[str, ...], int] = {}
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError:
+            root = None
+        if root is not None:
+            self._walk(root, ())
+
+    def _walk(self, node: yaml.Node, path: tuple[str, ...]) -> None:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                sub = (*path, str(key.value))
+                self.lines[sub] = key.start_mark.line + 1
+                self._walk(value, sub)
+        elif isinstance(node, yaml.SequenceNode):
+            for n, item in enumerate(node.value):
+                self._walk(item, (*path, str(n)))
+
+    def of(self, *path: str) -> int | None:
+        """The line of ``path``, else of its nearest parent present."""
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path)
+
+
+def _shape_error(manifest_path: Path, line: int | None, vi: str, en: str) -> DataError:
+    """A DataError naming the manifest and the line of the entry of the wrong shape."""
+    at_vi = f", dòng {line}" if line else ""
+    at_en = f", line {line}" if line else ""
+    return DataError(f"{manifest_path.name}{at_vi}: {vi}", f"{manifest_path.name}{at_en}: {en}")
+
+
+def _kind(value: Any) -> tuple[str, str]:
+    """What a YAML value is, in both languages ("một danh sách" / "a list")."""
+    if isinstance(value, list):
+        return "một danh sách", "a list"
+    if isinstance(value, dict):
+        return "các cặp khoá: giá trị", "a mapping"
+    return f"giá trị {value!r}", f"the value {value!r}"
+
+
+def inside_folder(folder: Path, relative: str) -> Path | None:
+    """``folder / relative`` when it stays inside ``folder`` (no absolute path, no ``..`` out of it,
+    no symbolic link leading out), else ``None``: the dataset folder is the unit of trust."""
+    candidate = Path(relative)
+    if candidate.is_absolute() or candidate.drive:
+        return None
+    target = folder / candidate
+    try:
+        target.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return None
+    return target
+
+
+def _layer_spec(folder: Path, role: str, entry: Any, manifest_path: Path, lines: _Lines) -> LayerSpec:
+    """Build a :class:`LayerSpec` from one ``layers:`` entry, raising DataError (with its line) on a
+    malformed one or on a path that leaves the dataset folder."""
     if isinstance(entry, str):
         entry = {"path": entry}
-    if not isinstance(entry, dict) or "path" not in entry:
-        raise DataError(
-            f"{manifest_path.name}: lớp '{role}' phải có 'path: <tên tệp>'.",
-            f"{manifest_path.name}: layer '{role}' needs 'path: <file name>'.",
+    line = lines.of("layers", role)
+    if not isinstance(entry, dict) or not isinstance(entry.get("path"), str) or not entry["path"].strip():
+        got_vi, got_en = _kind(entry)
+        raise _shape_error(
+            manifest_path,
+            line,
+            f"lớp '{role}' phải có 'path: <tên tệp>' (đọc được {got_vi}).",
+            f"layer '{role}' needs 'path: <file name>' (found {got_en}).",
+        )
+    for key in READER_KEYS:
+        value = entry.get(key)
+        if isinstance(value, (list, dict)):
+            raise _shape_error(
+                manifest_path,
+                lines.of("layers", role, key),
+                f"lớp '{role}': '{key}' phải là một giá trị (tên), không phải {_kind(value)[0]}.",
+                f"layer '{role}': '{key}' must be a single value (a name), not {_kind(value)[1]}.",
+            )
+    path = inside_folder(folder, entry["path"].strip())
+    if path is None:
+        raise _shape_error(
+            manifest_path,
+            lines.of("layers", role, "path"),
+            f"lớp '{role}': đường dẫn {entry['path']!r} ra ngoài thư mục bộ dữ liệu; từ chối đọc. "
+            "Chép tệp vào thư mục bộ dữ liệu và ghi tên tệp (không có ../ hay đường dẫn tuyệt đối).",
+            f"layer '{role}': the path {entry['path']!r} leads outside the dataset folder; refused. "
+            "Copy the file into the dataset folder and give its name (no ../, no absolute path).",
         )
     reader = {k: (None if entry.get(k) is None else str(entry[k])) for k in READER_KEYS if k != "path"}
     columns = {k: v for k, v in entry.items() if k not in READER_KEYS}
-    return LayerSpec(role=role, path=folder / str(entry["path"]), columns=columns, **reader)
+    return LayerSpec(role=role, path=path, columns=columns, **reader)
+
+
+def _check_settings(raw: Any, manifest_path: Path, lines: _Lines) -> dict[str, Any]:
+    """The ``settings:`` mapping after checking every value's type (see :func:`geo.settings.merged`)."""
+    if raw is None:
+        return {}
+    try:
+        merged(raw)
+    except SettingsError as exc:
+        raise _shape_error(
+            manifest_path,
+            lines.of("settings", *exc.path),
+            exc.vi + " Sửa hoặc xoá giá trị này trong mục settings.",
+            exc.en + " Fix or remove this value under settings.",
+        ) from exc
+    return raw
 
 
 def _infer(folder: Path) -> Manifest:
@@ -117,23 +218,52 @@ def read_manifest(folder: str | Path) -> Manifest:
             f"{path.name}{line}: YAML không hợp lệ ({exc}). Kiểm tra thụt lề và dấu hai chấm.",
             f"{path.name}{line_en}: invalid YAML ({exc}). Check indentation and colons.",
         ) from exc
-    layers = raw.get("layers") or {}
-    unknown = sorted(set(layers) - set(_ROLES))
-    if unknown:
-        raise DataError(
-            f"{path.name}: lớp không biết {unknown}. Các lớp hợp lệ: {', '.join(_ROLES)}.",
-            f"{path.name}: unknown layer(s) {unknown}. Valid layers: {', '.join(_ROLES)}.",
+    lines = _Lines(path.read_text(encoding="utf-8-sig"))
+    if not isinstance(raw, dict):
+        got_vi, got_en = _kind(raw)
+        raise _shape_error(
+            path,
+            1,
+            f"tệp phải gồm các cặp khoá: giá trị (name:, crs:, layers: ...), nhưng đọc được {got_vi}.",
+            f"the file must hold key: value pairs (name:, crs:, layers: ...), but it holds {got_en}.",
         )
-    specs = tuple(_layer_spec(folder, role, layers[role], path) for role in _ROLES if role in layers)
+    for key in ("name", "crs", "province", "catalogue"):
+        if isinstance(raw.get(key), (list, dict)):
+            raise _shape_error(
+                path,
+                lines.of(key),
+                f"'{key}' phải là một giá trị (chữ), không phải {_kind(raw[key])[0]}.",
+                f"'{key}' must be a single value (text), not {_kind(raw[key])[1]}.",
+            )
+    layers = raw.get("layers") or {}
+    if not isinstance(layers, dict):
+        raise _shape_error(
+            path,
+            lines.of("layers"),
+            f"'layers:' phải là các cặp <lớp>: <tệp> (vd. communes: xa.gpkg), không phải {_kind(layers)[0]}. "
+            f"Các lớp hợp lệ: {', '.join(_ROLES)}.",
+            f"'layers:' must map <layer>: <file> (e.g. communes: xa.gpkg), not {_kind(layers)[1]}. "
+            f"Valid layers: {', '.join(_ROLES)}.",
+        )
+    unknown = sorted(str(k) for k in set(layers) - set(_ROLES))
+    if unknown:
+        raise _shape_error(
+            path,
+            lines.of("layers", unknown[0]),
+            f"lớp không biết {unknown}. Các lớp hợp lệ: {', '.join(_ROLES)}.",
+            f"unknown layer(s) {unknown}. Valid layers: {', '.join(_ROLES)}.",
+        )
+    specs = tuple(_layer_spec(folder, role, layers[role], path, lines) for role in _ROLES if role in layers)
     if "layers" not in raw:
         specs = _infer(folder).layers
+    settings = _check_settings(raw.get("settings"), path, lines)
     return Manifest(
         folder=folder,
         name=str(raw.get("name") or folder.name),
-        crs=raw.get("crs"),
-        province=raw.get("province"),
+        crs=None if raw.get("crs") is None else str(raw["crs"]),
+        province=None if raw.get("province") is None else str(raw["province"]),
         catalogue=str(raw.get("catalogue") or ""),
-        settings=raw.get("settings") or {},
+        settings=settings,
         layers=specs,
     )
 

@@ -14,6 +14,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from geo.errors import DataError, Problem
 
 __all__ = ["read_shapefile"]
 
@@ -50,6 +54,52 @@ def read_shapefile(shp: str | Path) -> gpd.GeoDataFrame:
     callers normalise. Returns the features in file order.
     """
     shp = Path(shp)
+    _require_dbf(shp)
+    gdf = _read_decoded(shp)
+    prj = _sibling(shp, ".prj")
+    if prj is not None and not _readable_prj(prj):
+        gdf = gdf.set_crs(None, allow_override=True) if gdf.crs is not None else gdf
+        gdf.attrs["unreadable_prj"] = prj.name  # reported by geo.io.sources with the CRS guess
+    return gdf
+
+
+def _sibling(shp: Path, suffix: str) -> Path | None:
+    """The file beside ``shp`` with the same stem and ``suffix`` (any case), or ``None``."""
+    return next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == suffix), None)
+
+
+def _require_dbf(shp: Path) -> None:
+    """Refuse a shapefile whose .dbf (the attribute table) is missing, naming the file to add."""
+    if _sibling(shp, ".dbf") is not None:
+        return
+    vi = f"{shp.name}: thiếu tệp {shp.stem}.dbf (bảng thuộc tính: tên, mã...) đi kèm tệp .shp."
+    en = (
+        f"{shp.name}: the file {shp.stem}.dbf (the attribute table: names, codes...) is missing beside "
+        "the .shp."
+    )
+    fix = (
+        "Nén (hoặc chép) đủ các tệp .shp, .shx, .dbf, .prj (và .cpg) cùng tên.",
+        "Zip (or copy) all the .shp, .shx, .dbf, .prj (and .cpg) files of the same name.",
+    )
+    raise DataError(vi, en, problems=[Problem("error", shp.name, vi, en, *fix)])
+
+
+def _readable_prj(prj: Path) -> bool:
+    """True when the .prj holds a coordinate system pyproj understands (an empty one counts as absent)."""
+    text = prj.read_text(encoding="utf-8", errors="replace").strip()
+    if not text:
+        return True
+    try:
+        CRS.from_wkt(text)
+    except CRSError:
+        try:
+            CRS.from_user_input(text)
+        except CRSError:
+            return False
+    return True
+
+
+def _read_decoded(shp: Path) -> gpd.GeoDataFrame:
     codec = _dbf_codec(shp)
     if codec == "utf-8":
         return pyogrio.read_dataframe(shp, encoding="UTF-8")

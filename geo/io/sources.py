@@ -24,10 +24,19 @@ import shapely
 
 from geo.errors import DataError, Problem
 from geo.io.crs import CrsDecision, decide_crs, to_wgs84
-from geo.io.tables import TABLE_SUFFIXES, column_key, find_xy_columns, nfc_text, parse_coordinates, read_table
+from geo.io.records import name_records
+from geo.io.tables import (
+    TABLE_SUFFIXES,
+    check_size,
+    column_key,
+    find_xy_columns,
+    nfc_text,
+    parse_coordinates,
+    read_table,
+)
 from geo.io.vector import MAX_ZIP_UNCOMPRESSED_BYTES, read_vector
 from geo.model import LayerSource
-from geo.settings import VIETNAM_BOUNDS
+from geo.settings import POINT_LAYERS, VIETNAM_BOUNDS
 
 __all__ = ["MAX_ZIP_UNCOMPRESSED_BYTES", "LayerRead", "read_layer", "read_table"]
 
@@ -54,7 +63,15 @@ def _feature_problem(
 
 
 def _table_layer(
-    path: Path, label: str, *, layer: str, sheet: str | None, x: str | None, y: str | None, expect: list[str]
+    path: Path,
+    label: str,
+    *,
+    layer: str,
+    sheet: str | None,
+    x: str | None,
+    y: str | None,
+    expect: list[str],
+    columns_map: Mapping[str, str] | None = None,
 ) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray, int, list[Problem]]:
     """Read a CSV/XLSX table and its coordinate columns; report and drop rows without coordinates.
 
@@ -64,17 +81,26 @@ def _table_layer(
     columns = (_column(df, x), _column(df, y)) if x and y else find_xy_columns(df.columns)
     if not columns or None in columns:
         names = ", ".join(str(c) for c in df.columns if c != "source_row")
+        header = df.attrs.get("header_row")
+        at_vi = f"dòng tiêu đề dùng: dòng {header}; " if header else ""
+        at_en = f"header row used: row {header}; " if header else ""
         raise DataError(
-            f"{label}: không tìm thấy cột tọa độ {x or 'kinh độ'}/{y or 'vĩ độ'} (các cột: {names}).",
-            f"{label}: coordinate columns {x or 'longitude'}/{y or 'latitude'} not found (columns: {names}).",
+            f"{label}: không tìm thấy cột tọa độ {x or 'kinh độ'}/{y or 'vĩ độ'} ({at_vi}các cột: {names}).",
+            f"{label}: coordinate columns {x or 'longitude'}/{y or 'latitude'} not found "
+            f"({at_en}columns: {names}).",
             problems=[
                 Problem(
                     "error",
                     label,
-                    "Không tìm thấy cột tọa độ.",
-                    "Coordinate columns not found.",
-                    f"Khai báo x: và y: (tên cột kinh độ/X và vĩ độ/Y) cho lớp {layer} trong dataset.yaml.",
-                    f"Name the x: and y: columns (longitude/X, latitude/Y) of layer {layer} in dataset.yaml.",
+                    f"Không tìm thấy cột tọa độ {x or 'kinh độ'}/{y or 'vĩ độ'} ({at_vi}các cột thấy được: "
+                    f"{names}).",
+                    f"Coordinate columns {x or 'longitude'}/{y or 'latitude'} not found "
+                    f"({at_en}columns seen: "
+                    f"{names}).",
+                    f"Khai báo x: và y: (tên cột kinh độ/X và vĩ độ/Y) cho lớp {layer} trong dataset.yaml; "
+                    "tiêu đề gộp ô trên hai dòng: gộp lại thành một dòng tiêu đề.",
+                    f"Name the x: and y: columns (longitude/X, latitude/Y) of layer {layer} in dataset.yaml; "
+                    "a header merged over two rows: make it one header row.",
                     layer=layer,
                 )
             ],
@@ -100,19 +126,58 @@ def _table_layer(
             df.loc[bad, "source_row"], df.loc[bad, columns[0]], df.loc[bad, columns[1]], strict=True
         )
     ]
+    problems = name_records(problems, df, columns_map, label)
     if bad.any():
         return df.loc[~bad].reset_index(drop=True), xs[~bad], ys[~bad], len(df), problems
     return df, xs, ys, len(df), problems
 
 
 def _vector_layer(
-    path: Path, label: str, *, layer: str, gpkg_layer: str | None
+    path: Path,
+    label: str,
+    *,
+    layer: str,
+    gpkg_layer: str | None,
+    columns_map: Mapping[str, str] | None = None,
 ) -> tuple[gpd.GeoDataFrame, int, list[Problem]]:
     """Read a vector file in its own CRS, numbering features from 1; report and drop empty geometries."""
-    gdf = nfc_text(read_vector(path, label, layer=layer, gpkg_layer=gpkg_layer)).set_geometry("geometry")
+    raw = read_vector(path, label, layer=layer, gpkg_layer=gpkg_layer)
+    unreadable_prj = raw.attrs.get("unreadable_prj")
+    gdf = nfc_text(raw).set_geometry("geometry")
     gdf["source_row"] = np.arange(1, len(gdf) + 1)
     missing = (gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
-    problems = [
+    not_finite = _not_finite(gdf.geometry.to_numpy()) & ~missing
+    empty, missing = missing, missing | not_finite
+    problems = (
+        [
+            Problem(
+                "warning",
+                label,
+                f"Tệp {unreadable_prj} (hệ tọa độ) không đọc được: nội dung không phải một hệ tọa độ hợp lệ; "
+                "hệ tọa độ được đoán từ giá trị tọa độ (xem dòng CRS).",
+                f"The file {unreadable_prj} (coordinate system) is unreadable: it does not hold a valid CRS; "
+                "the CRS was guessed from the coordinate values (see the CRS line).",
+                "Xuất lại lớp từ QGIS/ArcGIS để có tệp .prj đúng, hoặc khai báo crs: trong dataset.yaml.",
+                "Export the layer again from QGIS/ArcGIS for a valid .prj, or set crs: in dataset.yaml.",
+                layer=layer,
+            )
+        ]
+        if unreadable_prj
+        else []
+    )
+    problems += [
+        _feature_problem(
+            label,
+            layer,
+            int(n),
+            False,
+            "Hình học có tọa độ không phải số (NaN/vô hạn); đối tượng bị bỏ qua.",
+            "The geometry has coordinates that are not numbers (NaN/infinite); the feature was left out.",
+            ("Sửa hoặc vẽ lại đối tượng này.", "Fix or redraw this feature."),
+        )
+        for n in gdf.loc[not_finite, "source_row"]
+    ]
+    problems += [
         _feature_problem(
             label,
             layer,
@@ -122,9 +187,42 @@ def _vector_layer(
             "The feature has no geometry; it was left out.",
             ("Vẽ lại đối tượng này.", "Redraw this feature."),
         )
-        for n in gdf.loc[missing, "source_row"]
+        for n in gdf.loc[empty, "source_row"]
     ]
+    problems = name_records(problems, gdf, columns_map, label)
     return (gdf.loc[~missing] if missing.any() else gdf), len(gdf), problems
+
+
+def _not_finite(geoms: np.ndarray) -> np.ndarray:
+    """True for each geometry with a NaN or infinite coordinate (shapely/GEOS would fail on it later)."""
+    bad = np.zeros(len(geoms), dtype=bool)
+    if not len(geoms):
+        return bad
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    if len(coords):
+        wrong = ~np.isfinite(coords).all(axis=1)
+        bad[np.unique(index[wrong])] = True
+    return bad
+
+
+def _wrong_geometry(gdf: gpd.GeoDataFrame, label: str, layer: str) -> DataError | None:
+    """A refusal when a point layer's file holds areas or lines (polygons as BTS sites). Settlements may be
+    points or areas; unit layers report each non-polygon feature themselves (geo.io.unit_shapes)."""
+    types = set(gdf.geometry.geom_type.dropna().unique())
+    if not types:
+        return None
+    if layer in POINT_LAYERS and layer != "settlements" and not types <= {"Point", "MultiPoint"}:
+        need_vi, need_en = "điểm (Point)", "points (Point)"
+    else:
+        return None
+    found = ", ".join(sorted(types))
+    vi = f"{label}: lớp {layer} cần hình học dạng {need_vi}, nhưng tệp chứa {found}."
+    en = f"{label}: layer {layer} needs {need_en} geometry, but the file holds {found}."
+    fix = (
+        "Kiểm tra đã chọn đúng tệp cho lớp này (vd. tệp trạm BTS là các điểm, ranh giới xã là các vùng).",
+        "Check the right file was given for this layer (e.g. BTS sites are points, communes are areas).",
+    )
+    return DataError(vi, en, problems=[Problem("error", label, vi, en, *fix, layer=layer)])
 
 
 def _nothing_usable(label: str, layer: str, problems: list[Problem]) -> DataError:
@@ -244,13 +342,19 @@ def _read_layer(
     label = path.name
     if not path.exists():
         raise DataError(f"Không tìm thấy tệp {path}.", f"File not found: {path}.")
+    check_size(path)
     is_table = path.suffix.lower() in TABLE_SUFFIXES
     if is_table:
         df, xs, ys, rows_read, problems = _table_layer(
-            path, label, layer=layer, sheet=sheet, x=x, y=y, expect=[str(c) for c in columns.values()]
-        )
+            path, label, layer=layer, sheet=sheet, x=x, y=y, expect=[str(c) for c in columns.values()],
+            columns_map=columns,
+        )  # fmt: skip
     else:
-        gdf, rows_read, problems = _vector_layer(path, label, layer=layer, gpkg_layer=gpkg_layer)
+        gdf, rows_read, problems = _vector_layer(
+            path, label, layer=layer, gpkg_layer=gpkg_layer, columns_map=columns
+        )
+        if (wrong := _wrong_geometry(gdf, label, layer)) is not None:
+            raise wrong
         centre = gdf.geometry.bounds
         xs = ((centre.minx + centre.maxx) / 2).to_numpy()
         ys = ((centre.miny + centre.maxy) / 2).to_numpy()
@@ -269,8 +373,11 @@ def _read_layer(
     gdf, rename_problems = _rename(gdf, columns, label, layer)
     lon, lat = _positions(gdf)
     outside = _outside_vietnam(lon, lat)
-    problems += rename_problems + _report_outside(
-        gdf["source_row"][outside], lon[outside], lat[outside], label, layer, is_table, decision
+    problems += rename_problems + name_records(
+        _report_outside(
+            gdf["source_row"][outside], lon[outside], lat[outside], label, layer, is_table, decision
+        ),
+        gdf,
     )
     if outside.any():
         gdf = gdf.loc[~outside]
@@ -290,8 +397,28 @@ def _report_outside(
     is_table: bool,
     decision: CrsDecision,
 ) -> list[Problem]:
-    """One error per row whose position (``lon``/``lat`` of its representative point) lies outside Vietnam."""
-    return [
+    """One error per row whose position (``lon``/``lat`` of its representative point) lies outside Vietnam;
+    a row whose two coordinates, exchanged, fall inside Vietnam is said to look swapped."""
+    swapped = ~_outside_vietnam(lat, lon)
+    looks_swapped = [
+        _feature_problem(
+            label,
+            layer,
+            int(row),
+            is_table,
+            f"Kinh độ/vĩ độ có vẻ bị đảo ({y:.5f}, {x:.5f} nằm trong Việt Nam; đang đọc là kinh độ {x:.5f}, "
+            f"vĩ độ {y:.5f}); dòng này bị bỏ qua.",
+            f"Longitude/latitude look swapped ({y:.5f}, {x:.5f} lies in Vietnam; read as longitude {x:.5f}, "
+            f"latitude {y:.5f}); the row was left out.",
+            (
+                "Đổi chỗ hai giá trị kinh độ và vĩ độ của dòng này.",
+                "Exchange this row's longitude and latitude.",
+            ),
+        )
+        for row, x, y in zip(rows[swapped], lon[swapped], lat[swapped], strict=True)
+    ]
+    rows, lon, lat = rows[~swapped], lon[~swapped], lat[~swapped]
+    return looks_swapped + [
         _feature_problem(
             label,
             layer,

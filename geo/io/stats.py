@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.compute.catalogue import match_indicator
+from geo.compute.catalogue import INDICATORS, match_indicator
 from geo.errors import Problem
 from geo.io.join import join_units
 from geo.io.manifest import LayerSpec
+from geo.io.records import name_records
 from geo.io.sources import read_table
 from geo.io.validate import fold_word, parse_flags, parse_numbers
 from geo.model import LEVEL_OF_LAYER, STATS_FIELDS, TERRITORY, Dataset
@@ -110,6 +111,61 @@ def _values(long: pd.DataFrame, file: str) -> tuple[pd.Series, list[Problem]]:
     return numbers, problems
 
 
+#: Years a statistics row may be about.
+_YEARS = (1990, 2100)
+
+
+def _years(long: pd.DataFrame, file: str) -> tuple[pd.Series, list[Problem]]:
+    """The year of each row as an integer; a year written as text or out of range is one error per row
+    and its value becomes missing (``NaN``), so the row is left out."""
+    if "year" not in long.columns:
+        return pd.Series(pd.NA, index=long.index, dtype="Int64"), []
+    numbers, bad = parse_numbers(long["year"])
+    wrong = bad | ((numbers < _YEARS[0]) | (numbers > _YEARS[1]) | (numbers % 1 != 0)).fillna(False)
+    rows = long.loc[wrong].drop_duplicates("source_row")
+    problems = [
+        Problem(
+            "error",
+            file,
+            f"Năm {value!r} không phải một năm (số có bốn chữ số, {_YEARS[0]}–{_YEARS[1]}); "
+            "dòng này bị bỏ qua.",
+            f"Year {value!r} is not a year (four digits, {_YEARS[0]}–{_YEARS[1]}); the row was left out.",
+            fix_vi="Ghi năm bằng số, ví dụ 2025.",
+            fix_en="Write the year as a number, e.g. 2025.",
+            layer="unit_stats",
+            row=int(row),
+        )
+        for value, row in zip(rows["year"], rows["source_row"], strict=True)
+    ]
+    long.loc[wrong, "value"] = float("nan")
+    return numbers.where(~wrong).round().astype("Int64"), problems
+
+
+def _shares_in_range(long: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Values of percentage indicators outside 0–100, reported one error per row and left out."""
+    unit = long["indicator"].map(lambda i: getattr(INDICATORS.get(i), "unit_vi", None))
+    outside = (unit == "%") & ((long["value"] < 0) | (long["value"] > 100)).fillna(False)
+    problems = [
+        Problem(
+            "error",
+            file,
+            f"Chỉ tiêu {ind}: tỷ lệ {val:g}% nằm ngoài khoảng 0–100%; giá trị bị bỏ qua.",
+            f"Indicator {ind}: share {val:g}% is outside 0–100%; the value was left out.",
+            fix_vi="Ghi tỷ lệ phần trăm từ 0 đến 100 (vd. 85 hoặc 85%).",
+            fix_en="Write the share as a percentage from 0 to 100 (e.g. 85 or 85%).",
+            layer="unit_stats",
+            row=int(row),
+        )
+        for ind, val, row in zip(
+            long.loc[outside, "indicator"],
+            long.loc[outside, "value"],
+            long.loc[outside, "source_row"],
+            strict=True,
+        )
+    ]
+    return long.assign(value=long["value"].where(~outside)), problems
+
+
 def read_unit_stats(spec: LayerSpec, dataset: Dataset) -> tuple[pd.DataFrame, list[Problem]]:
     """Read the statistics file of ``spec`` and join its rows to ``dataset``'s units.
 
@@ -122,12 +178,32 @@ def read_unit_stats(spec: LayerSpec, dataset: Dataset) -> tuple[pd.DataFrame, li
         spec.path, sheet=spec.sheet, expect=[str(v) for v in spec.columns.values() if isinstance(v, str)]
     )
     table = table.rename(columns={v: k for k, v in spec.columns.items() if isinstance(v, str)})
+    if "code" not in table.columns and "name" not in table.columns:
+        seen = ", ".join(str(c) for c in table.columns if c != "source_row")
+        problems.append(
+            Problem(
+                "error",
+                file,
+                f"Bảng số liệu không có cột đơn vị (mã hoặc tên đơn vị); các cột thấy được: {seen}.",
+                f"The statistics table has no unit column (unit code or name); columns seen: {seen}.",
+                fix_vi="Thêm cột mã hoặc tên đơn vị, hoặc khai báo 'code:'/'name:' cho unit_stats trong "
+                "dataset.yaml.",
+                fix_en="Add a unit code or name column, or map 'code:'/'name:' for unit_stats in "
+                "dataset.yaml.",
+                layer="unit_stats",
+            )
+        )
+        return pd.DataFrame(columns=STATS_FIELDS), problems
     long, more = _to_long(table, spec, file)
     problems += more
     long["value"], more = _values(long, file)
     problems += more
+    long["year"], more = _years(long, file)
+    problems += more
+    long, more = _shares_in_range(long, file)
+    problems += more
+    problems = name_records(problems, table, file=file)
     long = long[long["value"].notna()]
-    long["year"] = pd.to_numeric(long.get("year"), errors="coerce").astype("Int64")
     units = table.drop_duplicates(subset=[c for c in ("code", "name", "level") if c in table.columns])
     matched = _match_units(units, dataset, file, problems)
     merge_keys = [c for c in ("code", "name", "level") if c in units.columns]

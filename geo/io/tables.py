@@ -20,6 +20,7 @@ import io
 import logging
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -31,11 +32,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from geo.errors import DataError, Problem
+from geo.io.archives import check_archive
 from geo.names import fold_word
+from geo.settings import CSV_BLOCK_BYTES, MAX_READ_BYTES
 
 __all__ = [
     "FIELD_WORDS",
     "TABLE_SUFFIXES",
+    "check_size",
     "column_key",
     "find_xy_columns",
     "nfc_text",
@@ -198,52 +202,21 @@ def _text_grid(rows: Iterable[list[str]], dtype: object = object) -> pd.DataFram
     return pd.DataFrame([row + [None] * (width - len(row)) for row in rows], dtype=dtype)
 
 
-def _csv_grid(text: str, data: bytes, expect: Sequence[str]) -> pd.DataFrame:
-    """Every cell of a CSV file as text, in a frame indexed from 0 (= row 1 as Excel shows it).
-
-    ``data`` is ``text`` as UTF-8. The rows down to the header are split here; the rest is parsed
-    by Arrow's CSV reader into Arrow-backed text columns. A file Arrow cannot split into a
-    rectangle (rows of another width after the header) is split row by row as a whole instead.
-    """
-    delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    top, lines_read = [], []
-    for row in reader:
-        top.append(row)
-        lines_read.append(reader.line_num)
-        if len(top) == _HEADER_SCAN_ROWS:
-            break
-    if not top:
-        return pd.DataFrame()
-    header = _header_row(_text_grid(top), expect)
-    try:
-        table = pa_csv.read_csv(
-            pa.BufferReader(data),
-            read_options=pa_csv.ReadOptions(
-                skip_rows=lines_read[header - 1] if header else 0, autogenerate_column_names=True
-            ),
-            parse_options=pa_csv.ParseOptions(  # a line break inside a cell needs quotes around it
-                delimiter=delimiter, newlines_in_values=b'"' in data, ignore_empty_lines=False
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(len(top[header]))},
-                null_values=[""],
-                strings_can_be_null=True,
-            ),
-        )
-    except pa.ArrowInvalid:
-        log.info("CSV rows of uneven width: splitting row by row")
-        return _text_grid(csv.reader(io.StringIO(text), delimiter=delimiter))
-    body = table.to_pandas(types_mapper={pa.string(): _ARROW_TEXT}.get)
-    body.columns = range(body.shape[1])
-    if not header:
-        return body
-    return pd.concat([_text_grid(top[:header], dtype=_ARROW_TEXT), body], ignore_index=True)
-
-
 def _read_grid(path: Path, sheet: str | None, expect: Sequence[str]) -> tuple[pd.DataFrame, list[Problem]]:
     """Return every cell of the file or sheet as a frame indexed from 0 (= row 1 as Excel shows it)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        if not zipfile.is_zipfile(path):
+            text_like = not _looks_binary(path.read_bytes()[:8192])
+            hint_vi = " (có vẻ là tệp CSV/văn bản bị đổi đuôi thành .xlsx)" if text_like else ""
+            hint_en = " (it looks like a CSV/text file renamed to .xlsx)" if text_like else ""
+            raise DataError(
+                f"{path.name}: không phải sổ tính Excel{hint_vi}. Mở tệp trong Excel và 'Lưu thành' .xlsx, "
+                "hoặc đổi đuôi thành .csv nếu đó là tệp CSV.",
+                f"{path.name}: not an Excel workbook{hint_en}. Open it in Excel and 'Save as' .xlsx, "
+                "or rename "
+                "it to .csv if it is a CSV file.",
+            )
+        check_archive(path)  # an .xlsx is a zip: refuse a bomb before openpyxl unpacks it
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
             names = workbook.sheetnames
@@ -266,8 +239,16 @@ def _read_grid(path: Path, sheet: str | None, expect: Sequence[str]) -> tuple[pd
             f"{path.name}: không đọc được bảng dạng {path.suffix}; hãy lưu thành .xlsx hoặc .csv.",
             f"{path.name}: cannot read a {path.suffix} table; save it as .xlsx or .csv.",
         )
-    raw = path.read_bytes()
-    text, encoding = _decode(raw)
+    encoding, quoted, head = _scan_csv(path)
+    if _looks_binary(head):
+        raise DataError(
+            f"{path.name}: không phải bảng văn bản (CSV): tệp chứa dữ liệu nhị phân. "
+            "Mở bảng gốc trong Excel và "
+            "'Lưu thành' CSV UTF-8 hoặc .xlsx.",
+            f"{path.name}: not a text (CSV) table: the file holds binary data. "
+            "Open the original table in Excel "
+            "and 'Save as' CSV UTF-8 or .xlsx.",
+        )
     problems = []
     if encoding == "cp1258":
         log.info("%s decoded as Windows-1258", path.name)
@@ -279,7 +260,137 @@ def _read_grid(path: Path, sheet: str | None, expect: Sequence[str]) -> tuple[pd
                 "The file is not UTF-8; it was read as Windows-1258 (Vietnamese).",
             )
         )
-    return _csv_grid(text, raw if encoding == "utf-8" else text.encode("utf-8"), expect), problems
+    try:
+        grid = _csv_file_grid(path, encoding, quoted, head, expect)
+    except csv.Error as exc:
+        raise DataError(
+            f"{path.name}: không tách được thành các dòng/cột CSV ({exc}). "
+            "Mở trong Excel và lưu lại thành CSV.",
+            f"{path.name}: cannot be split into CSV rows/columns ({exc}). "
+            "Open it in Excel and save it as CSV.",
+        ) from exc
+    return grid, problems
+
+
+#: Bytes read from the start of a CSV file to find its delimiter and header row.
+_HEAD_BYTES = 1024**2
+
+
+def _scan_csv(path: Path) -> tuple[str, bool, bytes]:
+    """One pass over a CSV file in blocks, keeping none of it: its encoding (UTF-8/-16 by BOM, UTF-8 when
+    every byte decodes, else Windows-1258), whether it holds a quote character, and its first bytes."""
+    with path.open("rb") as handle:
+        head = handle.read(_HEAD_BYTES)
+        if head.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+        elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16", True, head
+        else:
+            encoding = "utf-8"
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        quoted = b'"' in head
+        block = head
+        while block:
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                encoding = "cp1258"
+            quoted = quoted or b'"' in block
+            if encoding == "cp1258" and quoted:
+                break
+            block = handle.read(CSV_BLOCK_BYTES)
+        if encoding != "cp1258":
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                encoding = "cp1258"
+    return encoding, quoted, head
+
+
+def _head_text(head: bytes, encoding: str, whole: bool) -> str:
+    """The complete lines of the first bytes of a file as text (a line cut by the block end is dropped)."""
+    text = head.decode(encoding, errors="replace" if encoding == "cp1258" else "ignore")
+    if whole:
+        return text
+    cut = max(text.rfind("\n"), text.rfind("\r"))
+    return text[: cut + 1] if cut >= 0 else text
+
+
+def _csv_file_grid(
+    path: Path, encoding: str, quoted: bool, head: bytes, expect: Sequence[str]
+) -> pd.DataFrame:
+    """Every cell of a CSV file as text, in a frame indexed from 0 (= row 1 as Excel shows it), read with
+    bounded memory: the delimiter and header come from the first :data:`_HEAD_BYTES`, the body is parsed
+    by Arrow straight from the file in :data:`geo.settings.CSV_BLOCK_BYTES` blocks (transcoded on the way
+    when not UTF-8), so only the result is held, never the file's bytes or text as a whole. A file Arrow
+    cannot split into a rectangle (rows of another width after the header) is read whole and split row
+    by row instead."""
+    whole = path.stat().st_size <= len(head)
+    text = _head_text(head, encoding, whole)
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    top, lines_read = [], []
+    for row in reader:
+        top.append(row)
+        lines_read.append(reader.line_num)
+        if len(top) == _HEADER_SCAN_ROWS:
+            break
+    if not top:
+        return pd.DataFrame()
+    header = _header_row(_text_grid(top), expect)
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(
+                skip_rows=lines_read[header - 1] if header else 0,
+                autogenerate_column_names=True,
+                block_size=CSV_BLOCK_BYTES,
+                encoding="utf8" if encoding == "utf-8" else encoding,
+            ),
+            parse_options=pa_csv.ParseOptions(  # a line break inside a cell needs quotes around it
+                delimiter=delimiter, newlines_in_values=quoted, ignore_empty_lines=False
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(len(top[header]))},
+                null_values=[""],
+                strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        log.info("CSV rows of uneven width: splitting row by row")
+        raw = path.read_bytes()
+        full, _ = _decode(raw)
+        return _text_grid(csv.reader(io.StringIO(full), delimiter=delimiter))
+    body = table.to_pandas(types_mapper={pa.string(): _ARROW_TEXT}.get, self_destruct=True)
+    del table
+    body.columns = range(body.shape[1])
+    if not header:
+        return body
+    return pd.concat([_text_grid(top[:header], dtype=_ARROW_TEXT), body], ignore_index=True)
+
+
+def _looks_binary(head: bytes) -> bool:
+    """True when the start of a file is not text: NUL bytes (outside UTF-16) or many control bytes."""
+    if not head:
+        return False
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in head:
+        return True
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    return control > len(head) * 0.05
+
+
+def check_size(path: Path, limit: int = MAX_READ_BYTES) -> None:
+    """Refuse a file larger than ``limit`` bytes before anything of it is parsed."""
+    size = path.stat().st_size
+    if size > limit:
+        raise DataError(
+            f"{path.name}: tệp {size / 1024**2:.0f} MB, quá giới hạn đọc {limit / 1024**2:.0f} MB. "
+            "Chia nhỏ tệp hoặc chỉ giữ vùng cần xem.",
+            f"{path.name}: file of {size / 1024**2:.0f} MB, over the {limit / 1024**2:.0f} MB reading limit. "
+            "Split the file or keep only the area you need.",
+        )
 
 
 def _is_text(value: object) -> bool:
@@ -350,6 +461,7 @@ def read_table(
     path = Path(path)
     if not path.is_file():
         raise DataError(f"Không tìm thấy tệp {path}.", f"File not found: {path}.")
+    check_size(path)
     grid, problems = _read_grid(path, None if sheet is None else str(sheet), expect)
     grid = grid.dropna(how="all", axis=1)
     if not grid.notna().to_numpy().any():
@@ -367,7 +479,9 @@ def read_table(
     df["source_row"] = (df.index.to_numpy() + 1).astype(int)
     if header > 0:
         log.info("%s: header found on row %d", path.name, header + 1)
-    return df.reset_index(drop=True), problems
+    df = df.reset_index(drop=True)
+    df.attrs["header_row"] = header + 1  # as Excel numbers it, for messages about missing columns
+    return df, problems
 
 
 def find_xy_columns(columns: Iterable[object]) -> tuple[str, str] | None:

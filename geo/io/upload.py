@@ -18,19 +18,22 @@ import re
 import shutil
 import unicodedata
 import uuid
-from collections.abc import Mapping
+import zipfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pyogrio
+import yaml
 
 from geo.auth.roles import Action, Actor, require
-from geo.errors import DataError, errors_in
+from geo.errors import DataError, Problem, errors_in, unexpected_problem
 from geo.io.archives import check_archive
 from geo.io.dataset import read_dataset
-from geo.io.manifest import LayerSpec, Manifest, write_manifest
+from geo.io.manifest import MANIFEST_NAME, LayerSpec, Manifest, write_manifest
 from geo.io.tables import FIELD_WORDS, TABLE_SUFFIXES, column_key, find_xy_columns, read_table
 from geo.model import LAYER_FIELDS, Dataset
+from geo.settings import MAX_ARCHIVE_MEMBERS, MAX_UPLOAD_BYTES, YAML_LOADER
 
 __all__ = [
     "HOME_ENV",
@@ -51,6 +54,9 @@ __all__ = [
     "suggest_columns",
     "commit_dataset",
     "VERSION_FILE",
+    "PREVIOUS_DIR",
+    "previous_version",
+    "restore_previous",
 ]
 
 log = logging.getLogger(__name__)
@@ -58,10 +64,13 @@ log = logging.getLogger(__name__)
 #: Environment variable naming the folder where the app keeps saved datasets (default ``~/.coverage-map``).
 HOME_ENV = "COVERAGE_MAP_HOME"
 #: Largest single uploaded file (bytes).
-MAX_FILE_BYTES = 200 * 1024**2
-#: Largest total size an uploaded .zip/.kmz may expand to (bytes), and most members it may hold.
+MAX_FILE_BYTES = MAX_UPLOAD_BYTES
+#: Largest total size an uploaded .zip/.kmz may expand to (bytes); most members: :data:`MAX_ARCHIVE_MEMBERS`.
 MAX_ARCHIVE_BYTES = 500 * 1024**2
-MAX_ARCHIVE_MEMBERS = 5000
+#: Folder (under :func:`datasets_dir`) keeping the version each saved dataset replaced, one sub-folder each.
+PREVIOUS_DIR = ".previous"
+#: Longest file name written (bytes of UTF-8; file systems allow 255, Vietnamese letters take 2–3 bytes).
+_MAX_NAME_BYTES = 180
 #: Most features (rows) one uploaded layer may hold; national village boundaries are ~70,000.
 MAX_FEATURES = 1_000_000
 #: File in a saved dataset's folder saying who saved that version and when (JSON).
@@ -179,8 +188,21 @@ def stage_files(
                 )
             )
             continue
+        name = _short_name(name)
         target = staging / name
-        target.write_bytes(content)
+        try:
+            target.write_bytes(content)
+        except OSError as exc:  # a name the file system refuses, a full disk: refuse this file, go on
+            target.unlink(missing_ok=True)
+            refused.append(
+                DataError(
+                    f"{raw_name}: không ghi được tệp ({exc.strerror or exc}). "
+                    "Đổi tên tệp ngắn hơn rồi tải lại.",
+                    f"{raw_name}: the file could not be written ({exc.strerror or exc}). Give it a shorter "
+                    "name and upload it again.",
+                )
+            )
+            continue
         if suffix in (".zip", ".kmz"):
             try:
                 check_archive(target, max_bytes=MAX_ARCHIVE_BYTES, max_members=MAX_ARCHIVE_MEMBERS)
@@ -188,6 +210,18 @@ def stage_files(
                 target.unlink()
                 refused.append(exc)
     return staging, refused
+
+
+def _short_name(name: str) -> str:
+    """``name`` NFC, shortened (suffix kept) to fit :data:`_MAX_NAME_BYTES` bytes of UTF-8."""
+    name = unicodedata.normalize("NFC", name)
+    if len(name.encode("utf-8")) <= _MAX_NAME_BYTES:
+        return name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    tag = uuid.uuid5(uuid.NAMESPACE_URL, name).hex[:6]
+    room = _MAX_NAME_BYTES - len(suffix.encode("utf-8")) - len(tag) - 1
+    short = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip()
+    return f"{short}~{tag}{suffix}"
 
 
 def guess_role(file_name: str, geometry: str = "") -> str | None:
@@ -235,7 +269,24 @@ def _layers(path: Path) -> list[str | None]:
     return names if len(names) > 1 else [None]
 
 
+def _count_lines(path: Path) -> int:
+    """Lines of a text file, counted in blocks without parsing it."""
+    with path.open("rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+
+
 def _inspect_layer(path: Path, layer: str | None) -> FileInfo:
+    if path.suffix.lower() in (".csv", ".txt", ".tsv") and (lines := _count_lines(path)) > MAX_FEATURES + 50:
+        return FileInfo(
+            path,
+            None,
+            layer,
+            "",
+            lines,
+            (),
+            error_vi=f"{path.name}: khoảng {lines} dòng, quá giới hạn {MAX_FEATURES}. Cắt theo vùng cần xem.",
+            error_en=f"{path.name}: about {lines} rows, over the {MAX_FEATURES} limit. Clip it to your area.",
+        )
     if path.suffix.lower() in TABLE_SUFFIXES:
         df, _ = read_table(path)
         columns = tuple(str(c) for c in df.columns if c != "source_row")
@@ -269,7 +320,13 @@ def inspect_file(path: Path) -> list[FileInfo]:
     try:
         return [_inspect_layer(path, layer) for layer in _layers(path)]
     except Exception as exc:  # any reader failure is reported on the page, never raised
-        message = exc.en if isinstance(exc, DataError) else str(exc)
+        foreseen = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, zipfile.BadZipFile)
+        if isinstance(exc, DataError):
+            message = exc.en
+        elif isinstance(exc, foreseen):  # a broken file: GDAL's own words say what is wrong
+            message = str(exc)
+        else:  # not a bad file the readers foresaw: logged with its traceback for a report
+            message = unexpected_problem(path.name, exc).message_en
         return [
             FileInfo(
                 path,
@@ -280,27 +337,89 @@ def inspect_file(path: Path) -> list[FileInfo]:
         ]
 
 
+def _saved_name(folder: Path) -> str | None:
+    """The ``name:`` of the saved dataset in ``folder`` (its folder name when the manifest has none)."""
+    try:
+        raw = yaml.load((folder / MANIFEST_NAME).read_text(encoding="utf-8-sig"), Loader=YAML_LOADER)
+    except (OSError, yaml.YAMLError):
+        return folder.name
+    return str(raw.get("name") or folder.name) if isinstance(raw, dict) else folder.name
+
+
+def _same_name(a: str, b: str) -> bool:
+    return (
+        unicodedata.normalize("NFC", a).strip().casefold()
+        == unicodedata.normalize("NFC", b).strip().casefold()
+    )
+
+
+def _unreadable_staged(
+    staging: Path, refused: Sequence[DataError], inspected: Sequence[FileInfo] | None
+) -> list[Problem]:
+    """One error per uploaded file that was refused or cannot be opened: the whole set must read.
+    ``inspected`` are the staged files' :class:`FileInfo` when already known (else they are inspected)."""
+    problems = [p for exc in refused for p in (exc.problems or [Problem("error", "", str(exc), exc.en)])]
+    if inspected is None:
+        files = [
+            p for p in sorted(staging.iterdir())
+            if p.name != MANIFEST_NAME and not p.name.startswith(".") and p.is_file()
+        ]  # fmt: skip
+        inspected = [info for path in files for info in inspect_file(path)]
+    problems += [
+        Problem(
+            "error",
+            info.path.name,
+            f"{info.error_vi} Bộ dữ liệu chỉ được lưu khi mọi tệp tải lên đều đọc được.",
+            f"{info.error_en} A dataset is saved only when every uploaded file reads.",
+            fix_vi="Sửa hoặc bỏ tệp này khỏi lần tải lên rồi thử lại.",
+            fix_en="Fix this file or leave it out of the upload, then retry.",
+        )
+        for info in inspected
+        if info.error_vi
+    ]
+    return problems
+
+
 def commit_dataset(
     staging: Path,
     *,
     name: str,
     layers: Mapping[str, tuple[FileInfo, Mapping[str, str]]],
     crs: str | None = None,
+    refused: Sequence[DataError] = (),
+    inspected: Sequence[FileInfo] | None = None,
     user: Actor | str = "",
 ) -> tuple[Dataset, Path | None]:
-    """Write ``staging``'s ``dataset.yaml`` and read it; when no error is found, move it to
-    ``datasets_dir()/<slug of name>`` (replacing a saved dataset of the same name in one rename) and
-    return the dataset with its new folder; otherwise return the dataset and ``None`` and leave every
-    saved dataset untouched.
+    """Write ``staging``'s ``dataset.yaml`` and read it; when the whole uploaded set reads with no error,
+    move it to ``datasets_dir()/<slug of name>`` and return the dataset with its new folder; otherwise
+    return the dataset (its problems say why) and ``None`` and leave every saved dataset untouched.
+
+    Nothing is lost: a set with a file that was ``refused`` at staging or cannot be opened is not saved
+    (even when that file was skipped); a saved dataset is replaced in two renames (the old folder to
+    ``.previous/<slug>``, the new one in its place), so :func:`restore_previous` brings it back; and a
+    name whose folder already holds *another* dataset ("Mường Lay/2024" and "Mường Lay-2024" share the
+    folder ``Mường-Lay-2024``) is refused, never overwritten.
 
     ``layers`` maps a role to (the staged file's :class:`FileInfo`, {model field: file column}); ``x``/``y``
-    keys are the coordinate columns of tables. ``user`` (an :class:`geo.auth.Actor`; a bare name is the local
-    single planner) must be allowed to upload datasets (:class:`geo.auth.AccessDenied` otherwise, nothing
-    read or saved); who saved the version and when is kept in its folder's :data:`VERSION_FILE`. Raises
-    :class:`DataError` only for an unusable name or a refused user.
+    keys are the coordinate columns of tables; ``inspected`` the :class:`FileInfo` of every staged file
+    when the caller has them (else each staged file is inspected again). ``user`` (an
+    :class:`geo.auth.Actor`; a bare name is the local single planner) must be allowed to upload datasets
+    (:class:`geo.auth.AccessDenied` otherwise, nothing read or saved); who saved the version and when is
+    kept in its folder's :data:`VERSION_FILE`. Raises :class:`DataError` for an unusable name, a name
+    clash or a refused user.
     """
     actor = require(user, Action.UPLOAD_DATASETS)
     slug = dataset_slug(name)
+    target = datasets_dir() / slug
+    if target.exists() and not _same_name(_saved_name(target) or "", name):
+        other = _saved_name(target)
+        raise DataError(
+            f"Tên '{name}' trùng thư mục '{slug}' với bộ dữ liệu đã lưu '{other}'; không ghi đè. "
+            "Đặt tên khác, "
+            f"hoặc ghi đúng tên '{other}' nếu muốn thay bộ dữ liệu đó.",
+            f"The name '{name}' maps to the folder '{slug}' of the saved dataset '{other}'; not overwritten. "
+            f"Choose another name, or type '{other}' exactly to replace that dataset.",
+        )
     specs = tuple(
         LayerSpec(
             role=role,
@@ -313,17 +432,69 @@ def commit_dataset(
         for role, (info, columns) in layers.items()
     )
     write_manifest(Manifest(folder=staging, name=name, crs=crs, layers=specs))
-    dataset = read_dataset(staging)
+    unreadable = _unreadable_staged(staging, refused, inspected)
+    try:
+        dataset = read_dataset(staging)
+    except DataError as exc:
+        dataset = Dataset(name=name, folder=str(staging))
+        dataset.problems += exc.problems or [Problem("error", MANIFEST_NAME, str(exc), exc.en)]
+    except Exception as exc:  # a reader bug: report it, save nothing
+        dataset = Dataset(name=name, folder=str(staging))
+        dataset.problems.append(unexpected_problem(staging.name, exc))
+    dataset.problems = unreadable + dataset.problems
     if errors_in(dataset.problems):
         return dataset, None
     version = {"name": name, "saved_by": actor.label, "role": str(actor.role), "saved_at": _now_text()}
     (staging / VERSION_FILE).write_text(json.dumps(version, ensure_ascii=False, indent=1), encoding="utf-8")
-    target = datasets_dir() / slug
-    backup = target.with_name(f".old-{slug}-{uuid.uuid4().hex[:8]}")
-    if target.exists():
-        target.rename(backup)
-    staging.rename(target)
-    shutil.rmtree(backup, ignore_errors=True)
+    _swap_in(staging, target)
     dataset.folder = str(target)
     log.info("saved dataset %s in %s by %s", name, target, actor.label)
     return dataset, target
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Put folder ``new`` at ``target``; an existing ``target`` becomes ``.previous/<name>`` (replacing the
+    one kept before). Each step is one rename; a failed second rename puts the old folder back."""
+    previous = datasets_dir() / PREVIOUS_DIR / target.name
+    if not target.exists():
+        new.rename(target)
+        return
+    previous.parent.mkdir(exist_ok=True)
+    if previous.exists():
+        older = previous.with_name(f".old-{target.name}-{uuid.uuid4().hex[:8]}")
+        previous.rename(older)
+        shutil.rmtree(older, ignore_errors=True)
+    target.rename(previous)
+    try:
+        new.rename(target)
+    except OSError:
+        previous.rename(target)
+        raise
+
+
+def previous_version(name: str) -> Path | None:
+    """The folder of the version dataset ``name`` (a name or folder name) replaced, or ``None``."""
+    folder = datasets_dir() / PREVIOUS_DIR / dataset_slug(name)
+    return folder if (folder / MANIFEST_NAME).exists() else None
+
+
+def restore_previous(name: str) -> Path:
+    """Bring back the version dataset ``name`` replaced, and keep the current one as the previous
+    (so a restore can itself be undone). Returns the dataset's folder; raises :class:`DataError` when
+    there is no previous version."""
+    previous = previous_version(name)
+    if previous is None:
+        raise DataError(
+            f"Bộ dữ liệu '{name}' không có phiên bản trước để khôi phục.",
+            f"The dataset '{name}' has no previous version to restore.",
+        )
+    target = datasets_dir() / previous.name
+    if not target.exists():
+        previous.rename(target)
+        return target
+    swap = target.with_name(f".restore-{target.name}-{uuid.uuid4().hex[:8]}")
+    target.rename(swap)
+    previous.rename(target)
+    swap.rename(previous)
+    log.info("restored the previous version of %s", name)
+    return target

@@ -57,14 +57,21 @@ def _bad_rows(
     field: str,
     vi: str,
     en: str,
+    out_of_range: bool = False,
 ) -> list[Problem]:
     """One error Problem per row where ``mask`` is true, quoting the offending value."""
+    what_vi = "nằm ngoài khoảng cho phép" if out_of_range else "không đọc được"
+    what_en = "out of range" if out_of_range else "that cannot be read"
     return [
         Problem(
             "error",
             file,
-            f"Cột '{field}' có giá trị không đọc được: {value!r}.",
-            f"Column '{field}' has a value that cannot be read: {value!r}.",
+            f"Cột '{field}' có giá trị {what_vi}: {value!r}; giá trị này bị bỏ qua."
+            if out_of_range
+            else f"Cột '{field}' có giá trị {what_vi}: {value!r}.",
+            f"Column '{field}' has a value {what_en}: {value!r}; it was left out."
+            if out_of_range
+            else f"Column '{field}' has a value {what_en}: {value!r}.",
             fix_vi=vi,
             fix_en=en,
             layer=layer,
@@ -218,6 +225,18 @@ _FIX = {
     ),
     "network": ("Ghi 'cố định' hoặc 'di động'.", "Write 'fixed' or 'mobile'."),
 }
+#: Numeric fields with a physical range (inclusive): values outside are reported by row and left missing.
+_RANGES = {
+    "azimuth_deg": (
+        0.0, 360.0,
+        "Góc phương vị là số độ từ 0 đến 360 (0 = hướng Bắc, theo chiều kim đồng hồ).",
+        "The azimuth is in degrees from 0 to 360 (0 = north, clockwise).",
+    ),
+    "height_m": (0.0, 500.0, "Độ cao cột là số mét từ 0 đến 500.", "The mast height is in metres, 0 to 500."),
+    "radius_m": (
+        0.0, 100_000.0, "Bán kính phủ sóng là số mét dương.", "The coverage radius is positive metres.",
+    ),
+}  # fmt: skip
 _PARSERS = {"operators": parse_operators, "technologies": parse_technologies, "network": parse_networks}
 
 
@@ -282,6 +301,23 @@ def validate_layer(gdf: gpd.GeoDataFrame, *, layer: str, file: str) -> tuple[gpd
         out["free"] = pd.array([True] * len(out), dtype="boolean")
     elif layer == "wifi_points":
         out["free"] = out["free"].fillna(True)
+    for field, (low, high, vi, en) in _RANGES.items():
+        if field not in out.columns:
+            continue
+        outside = ((out[field] < low) | (out[field] > high)).fillna(False)
+        if outside.any():
+            problems += _bad_rows(
+                outside,
+                gdf[field],
+                rows,
+                layer=layer,
+                file=file,
+                field=field,
+                vi=vi,
+                en=en,
+                out_of_range=True,
+            )
+            out.loc[outside, field] = np.nan
     if "download_mbps" in out.columns:
         negative = (out["download_mbps"] < 0).fillna(False)
         problems += _bad_rows(

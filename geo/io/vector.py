@@ -6,6 +6,7 @@ and a file with several layers or map files is read by the name the manifest giv
 from __future__ import annotations
 
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -102,4 +103,6 @@ def read_vector(path: Path, label: str, *, layer: str, gpkg_layer: str | None) -
     if not layers:
         raise DataError(f"{label}: tệp không có lớp bản đồ nào.", f"{label}: the file has no spatial layer.")
     chosen = _pick(label, layers, gpkg_layer, layer, ("lớp", "layer")) if suffix == ".gpkg" else layers[0]
-    return pyogrio.read_dataframe(path, layer=chosen)
+    with warnings.catch_warnings():  # NaN coordinates warn here; geo.io.sources reports each such feature
+        warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
+        return pyogrio.read_dataframe(path, layer=chosen)
