@@ -170,7 +170,12 @@ def test_xlsx_export_writes_text_not_formulas_and_centroids(tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx").active
     header = [c.value for c in sheet[1]]
     row = {h: c for h, c in zip(header, sheet[2], strict=True)}
-    assert (row["name"].value, row["note"].value, row["note"].data_type) == (HTML_NAME, FORMULA_NOTE, "s")
+    # text stays text: a string cell, and a formula-looking note is neutralised with an apostrophe (OWASP)
+    assert (row["name"].value, row["note"].value, row["note"].data_type) == (
+        HTML_NAME,
+        "'" + FORMULA_NOTE,
+        "s",
+    )
     assert (row["lon"].value, row["lat"].value) == pytest.approx((103.21, 22.06))
 
 

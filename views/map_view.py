@@ -4,7 +4,6 @@ the territory summary and the table of units missing targets (select a row to zo
 from __future__ import annotations
 
 import copy
-import io
 import logging
 
 import pandas as pd
@@ -16,6 +15,7 @@ from geo.errors import GeoError, errors_in
 from geo.i18n import t
 from geo.model import TERRITORY
 from geo.palette import status_label
+from geo.plans.cells import round_figures, write_csv, write_xlsx
 from geo.vocab import Level, Overlay, Status
 from views.common import (
     cached_map,
@@ -156,30 +156,24 @@ def _table_frame(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table[list(names)].rename(columns=names)
 
 
-def _xlsx(frame: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False)
-    return buffer.getvalue()
-
-
 def _missing(lang: str, table: pd.DataFrame) -> None:
     st.subheader(t("missing_title", lang))
     if table.empty:
         st.success(t("missing_none", lang))
         return
-    frame = _table_frame(table, lang)
+    frame = _table_frame(round_figures(table), lang)
     st.caption(t("missing_help", lang))
     st.dataframe(frame, hide_index=True, on_select="rerun", selection_mode="single-row", key="missing")
     left, right = st.columns(2)
     left.download_button(
         t("download_csv", lang),
-        frame.to_csv(index=False).encode("utf-8-sig"),
+        write_csv(frame),
         "don_vi_chua_dat.csv",
         "text/csv",
     )
     right.download_button(
         t("download_xlsx", lang),
-        _xlsx(frame),
+        write_xlsx({"don_vi_chua_dat": frame}),
         "don_vi_chua_dat.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

@@ -81,6 +81,17 @@ class Indicator:
         return self.unit_en == _YES_NO[1]
 
     @property
+    def decimals(self) -> int:
+        """Decimal places its values, targets and gaps are printed with in written tables.
+
+        Yes/no answers 0; accounts per person 2; percentages, speeds (Mbit/s) and
+        subscriptions per 100 people 1 — as the plans' annexes print them.
+        """
+        if self.is_boolean:
+            return 0
+        return 2 if self.unit_en == _ACCOUNTS[1] else 1
+
+    @property
     def units(self) -> tuple[str, ...]:
         """Return every unit a target of this indicator may be stated in, the main one first."""
         return (self.unit_vi, *self.alt_units)

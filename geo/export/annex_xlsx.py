@@ -23,6 +23,7 @@ from geo.export.annex import ANNEX_FONT, AnnexRow, AnnexTable, header_cells
 from geo.export.text import date_text, value_text
 from geo.model import TERRITORY, Dataset
 from geo.palette import STATUS_COLOURS, STATUS_TEXT_COLOURS, STATUS_TINTS, status_label
+from geo.plans.cells import safe_text
 from geo.plans.targets import Plan
 from geo.vocab import Status
 
@@ -73,7 +74,7 @@ def _write_sheet(ws: Worksheet, table: AnnexTable, plan: Plan, dataset: Dataset,
         )
         titles.append((note, Font(name=ANNEX_FONT, size=10, italic=True)))
     for r, (text, font) in enumerate(titles, start=1):
-        ws.cell(r, 1, text).font = font
+        ws.cell(r, 1, safe_text(text)).font = font
         ws.cell(r, 1).alignment = _CENTRE
         ws.merge_cells(f"A{r}:{last}{r}")
     top, sub = _HEADER_ROWS
@@ -148,7 +149,7 @@ def _write_row(ws: Worksheet, r: int, item: AnnexRow, first_target: int, value_c
     cells = _row_cells(item, first_target == 5)
     n_cols = value_col + 2
     for c in range(1, n_cols + 1):
-        cell = ws.cell(r, c, cells[c - 1] if c <= len(cells) else None)
+        cell = ws.cell(r, c, safe_text(cells[c - 1]) if c <= len(cells) else None)
         cell.font, cell.border = font, _BORDER
         cell.alignment = _WRAP if c in (2, n_cols) else _CENTRE
         if isinstance(cell.value, float):

@@ -8,6 +8,7 @@ import pandas as pd
 
 from geo.errors import GeoError
 from geo.model import Dataset
+from geo.plans.cells import round_figures, write_csv, write_xlsx
 from geo.plans.evaluate import unit_geometries
 
 __all__ = ["write_evaluation"]
@@ -17,18 +18,20 @@ def write_evaluation(table: pd.DataFrame, dataset: Dataset, out: Path, *, level:
     """Write ``table`` to ``out`` by its suffix and return the path.
 
     ``.csv`` is UTF-8 with BOM (Excel opens the diacritics right); ``.xlsx`` one sheet;
-    ``.geojson`` one feature per unit × indicator with the unit's polygon (EPSG:4326).
+    ``.geojson`` one feature per unit × indicator with the unit's polygon (EPSG:4326). Figures are
+    rounded to each indicator's precision; in CSV/XLSX, text that a spreadsheet would run as a
+    formula is neutralised (:mod:`geo.plans.cells`).
     Raises :class:`GeoError` for another suffix.
     """
     suffix = out.suffix.lower()
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        table.to_csv(out, index=False, encoding="utf-8-sig")
+        write_csv(table, out)
     elif suffix == ".xlsx":
-        table.to_excel(out, index=False, sheet_name="Đánh giá")
+        write_xlsx({"Đánh giá": table}, out)
     elif suffix == ".geojson":
         shapes = unit_geometries(dataset, level)[["uid", "geometry"]]
-        shapes.merge(table, on="uid", how="right").to_file(out, driver="GeoJSON")
+        shapes.merge(round_figures(table), on="uid", how="right").to_file(out, driver="GeoJSON")
     else:
         raise GeoError(
             f"Không ghi được '{out.name}': chỉ hỗ trợ .csv, .xlsx, .geojson.",

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyogrio
 import shapely
@@ -26,6 +25,7 @@ from geo.errors import DataError, Problem, errors_in
 from geo.io.sources import read_layer
 from geo.io.tables import column_key
 from geo.model import Dataset
+from geo.plans.cells import write_xlsx
 from geo.zones.record import ZONE_FIELDS, frame_zones, validate_zones
 from geo.zones.store import ZoneStore
 
@@ -144,22 +144,12 @@ def import_zones(
 
 
 def _xlsx(gdf: gpd.GeoDataFrame, path: Path) -> None:
-    """One row per zone: the fields, then centroid lon/lat (degrees); text cells are never formulas."""
+    """One row per zone: the fields, then centroid lon/lat (degrees); text is never a formula
+    (:func:`geo.plans.cells.write_xlsx`)."""
     centroid = shapely.centroid(np.asarray(gdf.geometry.array, dtype=object))
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "vung_lom_song"
-    sheet.append([*ZONE_FIELDS, "lon", "lat"])
-    df = pd.DataFrame(gdf[list(ZONE_FIELDS)]).astype(object)
-    df = df.where(df.notna(), None)
+    df = pd.DataFrame(gdf[list(ZONE_FIELDS)])
     df["lon"], df["lat"] = shapely.get_x(centroid), shapely.get_y(centroid)
-    for values in df.itertuples(index=False):
-        sheet.append(list(values))
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    book.save(path)
+    write_xlsx({"vung_lom_song": df}, path)
 
 
 def export_zones(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
