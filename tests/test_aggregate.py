@@ -15,7 +15,7 @@ from geo.compute.hierarchy import (
     point_xy,
 )
 from geo.plans.assessment import Assessment
-from tests.test_coverage import dataset, points, units
+from tests.builders import dataset, points, units
 
 COMMUNES = [
     {"uid": "C1", "name": "Xã Một", "box": (0, 0, 4000, 2000)},

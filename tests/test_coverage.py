@@ -1,20 +1,16 @@
 """Coverage model: radii, sectors, settings, path loss, polygons and the grid sampler.
 
-The builders at the top (``at``, ``square``, ``dataset``) place features at known metric
-offsets from 103.2°E 22.0°N (converted through the dataset's metric CRS); the indicator and
-aggregation tests import them.
+The builders (``at``, ``square``, ``dataset``, ...) are in :mod:`tests.builders`.
 """
 
 from __future__ import annotations
 
 import math
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from pyproj import Transformer
 
 from geo.compute.coverage import (
     BROADBAND,
@@ -29,48 +25,8 @@ from geo.compute.pathloss import pathloss_radius_m
 from geo.compute.sampling import grid_coverage_bits, sample_grid
 from geo.model import Dataset
 from geo.plans.assessment import Assessment
-from geo.settings import DEFAULT_METRIC_CRS, merged
-
-_TO_METRIC = Transformer.from_crs("EPSG:4326", DEFAULT_METRIC_CRS, always_xy=True)
-_TO_LONLAT = Transformer.from_crs(DEFAULT_METRIC_CRS, "EPSG:4326", always_xy=True)
-ORIGIN = _TO_METRIC.transform(103.2, 22.0)
-
-
-def at(dx: float, dy: float) -> shapely.Point:
-    """A lon/lat point ``dx`` m east and ``dy`` m north of the origin."""
-    return shapely.Point(*_TO_LONLAT.transform(ORIGIN[0] + dx, ORIGIN[1] + dy))
-
-
-def square(x1: float, y1: float, x2: float, y2: float) -> shapely.Polygon:
-    """A lon/lat polygon of the metric box (x1, y1)–(x2, y2), offsets in metres, edges densified."""
-    box = shapely.segmentize(shapely.box(ORIGIN[0] + x1, ORIGIN[1] + y1, ORIGIN[0] + x2, ORIGIN[1] + y2), 50)
-    return shapely.transform(box, lambda xy: np.column_stack(_TO_LONLAT.transform(xy[:, 0], xy[:, 1])))
-
-
-def points(rows: list[dict], **columns) -> gpd.GeoDataFrame:
-    """A point layer from rows holding ``xy`` (metric offsets) and attributes."""
-    frame = pd.DataFrame(rows) if rows else pd.DataFrame({"xy": []})
-    geometry = [at(*xy) for xy in frame.pop("xy")]
-    return gpd.GeoDataFrame(frame.assign(**columns), geometry=geometry, crs="EPSG:4326")
-
-
-def units(rows: list[dict]) -> gpd.GeoDataFrame:
-    """A unit layer from rows holding ``box`` (metric offsets), ``uid``, ``name`` and attributes."""
-    frame = pd.DataFrame(rows)
-    geometry = [square(*b) for b in frame.pop("box")]
-    if "parent_uid" not in frame:
-        frame["parent_uid"] = None
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
-
-
-def dataset(settings: dict | None = None, **layers) -> Dataset:
-    """A Dataset named "Thử nghiệm" with the given layers and ``settings`` overrides."""
-    return Dataset("Thử nghiệm", "", settings=merged(settings), layers=layers)
-
-
-def sites(*rows: dict) -> gpd.GeoDataFrame:
-    """BTS sites: each row has ``xy``, ``operators`` and ``technologies`` (default "4G")."""
-    return points([{"technologies": "4G", **row} for row in rows])
+from geo.settings import merged
+from tests.builders import ORIGIN, dataset, points, sites, units
 
 
 def covered(ds: Dataset, offsets: list[tuple[float, float]], tech=BROADBAND) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from geo.errors import GeoError
 from geo.export import export_annex
 from geo.export.annex import annex_years
 from geo.settings import DEMO_DIR
-from tests.test_export_map import MADE_ON, tiny_dataset, tiny_evaluation, tiny_plan
+from tests.builders import MADE_ON, tiny_dataset, tiny_evaluation, tiny_plan
 
 HEADER = ["TT", "Các chỉ tiêu", "Đơn vị tính", "Thực hiện năm 2023", "Năm 2024", "Năm 2025",
           "Hiện trạng 2025", "Đánh giá", "Ghi chú"]  # fmt: skip

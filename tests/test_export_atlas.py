@@ -8,7 +8,7 @@ from shapely.geometry import box
 
 from geo.errors import GeoError
 from geo.export.atlas import export_atlas
-from tests.test_export_map import MADE_ON, embedded_fonts, pdf_text, tiny_dataset, tiny_evaluation, tiny_plan
+from tests.builders import MADE_ON, embedded_fonts, pdf_text, tiny_dataset, tiny_evaluation, tiny_plan
 
 
 def _atlas(tmp_path, **options):

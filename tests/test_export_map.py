@@ -1,161 +1,34 @@
 """Print-ready maps: paper size and dpi, Vietnamese text and embedded fonts, statuses, labels.
 
-The builders here (``tiny_dataset``, ``tiny_plan``, ``tiny_evaluation``) are shared by the
-atlas and annex tests: two communes of two villages each near 103°E 22°N, two BTS sites (one
-shared), and an evaluation written by hand following geo.plans.evaluate's columns.
+The builders (``tiny_dataset``, ``tiny_plan``, ``tiny_evaluation``) are in :mod:`tests.builders`.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from PIL import Image
-from shapely.geometry import Point, box
+from shapely.geometry import box
 
-from geo.compute.catalogue import INDICATORS
 from geo.errors import GeoError
 from geo.export import draw
 from geo.export.draw import add_scale_bar, place_labels, status_units
 from geo.export.map import export_map
-from geo.model import Dataset
 from geo.plans.assessment import Assessment
-from geo.plans.evaluate import COLUMNS
-from geo.plans.targets import Period, Plan, Target, Territory
 from geo.settings import DEMO_DIR
-
-MADE_ON = date(2026, 11, 23)
-NAME = "Xã Thử Nghiệm Đông Hà"
-VILLAGE_COVERAGE = "village_mobile_bb_coverage"
-
-
-def tiny_dataset(folder: Path) -> Dataset:
-    """Two communes (90001 west, 90002 east), each split into two villages, two BTS sites, one Wi-Fi."""
-    communes = gpd.GeoDataFrame(
-        {"uid": ["90001", "90002"], "code": ["90001", "90002"], "name": ["Xã Thử Một", "Xã Thử Hai"],
-         "parent_uid": [None, None]},
-        geometry=[box(103.00, 22.00, 103.05, 22.05), box(103.05, 22.00, 103.10, 22.05)], crs=4326,
-    )  # fmt: skip
-    villages = gpd.GeoDataFrame(
-        {"uid": ["90001/nalech", "90001/huoilong", "90002/tdp1", "90002/tdp2"],
-         "name": ["Bản Nà Lếch", "Bản Huổi Lóng", "Tổ dân phố 1", "Tổ dân phố 2"],
-         "parent_uid": ["90001", "90001", "90002", "90002"], "ftth": [True, False, True, None]},
-        geometry=[box(103.00, 22.00, 103.025, 22.05), box(103.025, 22.00, 103.05, 22.05),
-                  box(103.05, 22.00, 103.10, 22.025), box(103.05, 22.025, 103.10, 22.05)], crs=4326,
-    )  # fmt: skip
-    sites = gpd.GeoDataFrame(
-        {"operators": ["Viettel;VNPT", "MobiFone"], "technologies": ["4G", "4G"]},
-        geometry=[Point(103.02, 22.02), Point(103.07, 22.03)],
-        crs=4326,
-    )
-    wifi = gpd.GeoDataFrame({"name": ["UBND xã"], "free": [True]}, geometry=[Point(103.06, 22.01)], crs=4326)
-    layers = {"communes": communes, "villages": villages, "bts_sites": sites, "wifi_points": wifi}
-    return Dataset(name=NAME, folder=str(folder), layers=layers)
-
-
-def tiny_plan() -> Plan:
-    """A plan with a 2023 baseline, targets for 2024 and 2025, in annex groups I and III."""
-    targets = (
-        Target(VILLAGE_COVERAGE, 2023, "==", (50.0,), "%", kind="baseline"),
-        Target(VILLAGE_COVERAGE, 2024, ">=", (80.0,), "%"),
-        Target(VILLAGE_COVERAGE, 2025, ">=", (100.0,), "%"),
-        Target("bts_site_sharing", 2025, "between", (25.0, 30.0), "%"),
-        Target("mobile_speed", 2025, ">=", (50.0,), "Mbit/s"),
-        Target("bank_account_15plus", 2025, ">", (60.0,), "%"),
-        Target("ai_blockchain_iot", 2025, "==", (True,), "có/không"),
-    )
-    return Plan(
-        id="thu-nghiem-2024",
-        title="Kế hoạch phát triển hạ tầng số xã Thử Nghiệm đến năm 2025",
-        territory=Territory("xã Thử Nghiệm", "commune", "Điện Biên"),
-        period=Period(2024, 2025),
-        targets=targets,
-    )
-
-
-def _frame(
-    level: str, rows: list[tuple[str, str, str | None, str, float, str, str]], year: int
-) -> pd.DataFrame:
-    """Evaluation rows (uid, name, parent_uid, indicator, value, target_text, status) with every column."""
-    df = pd.DataFrame(
-        rows, columns=["uid", "name", "parent_uid", "indicator", "value", "target_text", "status"]
-    )
-    df["level"], df["target_year"], df["code"] = level, year, df["uid"]
-    df["label_vi"] = df["indicator"].map(lambda i: INDICATORS[i].label_vi)
-    df["label_en"] = df["indicator"].map(lambda i: INDICATORS[i].label_en)
-    df["unit"] = df["indicator"].map(lambda i: INDICATORS[i].unit_vi)
-    df["closing_vi"] = np.where(df["status"] == "missed", "Còn thiếu 1.5 % so với mục tiêu.", "")
-    for column in COLUMNS:
-        if column not in df:
-            df[column] = np.nan
-    return df[COLUMNS]
-
-
-def tiny_evaluation(year: int = 2025) -> dict[str, pd.DataFrame]:
-    """Hand-written evaluation by level for ``year`` (2024: only village coverage, target ≥ 80)."""
-    nan = float("nan")
-    if year == 2024:
-        territory = [("territory", NAME, None, VILLAGE_COVERAGE, 75.0, "≥ 80", "missed")]
-        communes = [
-            ("90001", "Xã Thử Một", None, VILLAGE_COVERAGE, 100.0, "≥ 80", "met"),
-            ("90002", "Xã Thử Hai", None, VILLAGE_COVERAGE, 50.0, "≥ 80", "missed"),
-        ]
-        return {
-            "territory": _frame("territory", territory, 2024),
-            "commune": _frame("commune", communes, 2024),
-        }
-    territory = [
-        ("territory", NAME, None, "mobile_speed", 43.6, "≥ 50", "missed"),
-        ("territory", NAME, None, VILLAGE_COVERAGE, 75.0, "≥ 100", "missed"),
-        ("territory", NAME, None, "bts_site_sharing", 50.0, "25–30", "missed"),
-        ("territory", NAME, None, "bank_account_15plus", 74.6, "> 60", "met"),
-        ("territory", NAME, None, "ai_blockchain_iot", nan, "Có", "no data"),
-    ]
-    communes = [
-        ("90001", "Xã Thử Một", None, VILLAGE_COVERAGE, 100.0, "≥ 100", "met"),
-        ("90001", "Xã Thử Một", None, "mobile_speed", 51.2, "≥ 50", "met"),
-        ("90002", "Xã Thử Hai", None, VILLAGE_COVERAGE, 50.0, "≥ 100", "missed"),
-        ("90002", "Xã Thử Hai", None, "mobile_speed", 12.0, "≥ 50", "insufficient samples"),
-    ]
-    villages = [  # Tổ dân phố 2 has no row: it must show as "no data"
-        ("90001/nalech", "Bản Nà Lếch", "90001", VILLAGE_COVERAGE, 100.0, "≥ 100", "met"),
-        ("90001/huoilong", "Bản Huổi Lóng", "90001", VILLAGE_COVERAGE, 0.0, "≥ 100", "missed"),
-        ("90002/tdp1", "Tổ dân phố 1", "90002", VILLAGE_COVERAGE, 100.0, "≥ 100", "met"),
-    ]
-    return {
-        "territory": _frame("territory", territory, 2025),
-        "commune": _frame("commune", communes, 2025),
-        "village": _frame("village", villages, 2025),
-    }
-
-
-def pdf_text(path: Path) -> list[str]:
-    """The text of each page of a PDF (NFC), or skip when pypdf is not installed."""
-    pypdf = pytest.importorskip("pypdf")
-    return [unicodedata.normalize("NFC", page.extract_text()) for page in pypdf.PdfReader(path).pages]
-
-
-def embedded_fonts(path: Path) -> dict[str, bool]:
-    """Base font name → whether its file is embedded, over every page of a PDF."""
-    pypdf = pytest.importorskip("pypdf")
-    fonts: dict[str, bool] = {}
-    for page in pypdf.PdfReader(path).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descendants = font.get("/DescendantFonts")
-            target = descendants[0].get_object() if descendants else font
-            descriptor = target.get("/FontDescriptor")
-            embedded = descriptor is not None and any(
-                key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
-            )
-            fonts[str(font["/BaseFont"])] = embedded
-    return fonts
+from tests.builders import (
+    MADE_ON,
+    VILLAGE_COVERAGE,
+    embedded_fonts,
+    pdf_text,
+    tiny_dataset,
+    tiny_evaluation,
+    tiny_plan,
+)
 
 
 def image_info(path: Path) -> tuple[tuple[int, int], tuple[float, float], int]:

@@ -10,7 +10,7 @@ from geo.bench.naive import naive_indicators, naive_village_shares
 from geo.compute.proximity import site_clusters
 from geo.plans.assessment import Assessment
 from geo.vocab import Status
-from tests.test_coverage import dataset, points, sites, units
+from tests.builders import dataset, points, sites, units
 
 COMMUNE = {"uid": "C1", "name": "Xã Nà Tấu", "box": (0, 0, 4000, 2000)}
 V1 = {"uid": "C1/x", "parent_uid": "C1", "name": "Bản X", "box": (0, 0, 2000, 2000)}
