@@ -15,6 +15,7 @@ import streamlit as st
 
 from geo.i18n import t
 from views.common import dataset_choice, install_static, language
+from views.warmup import start_warmup
 from views.zones_assets import install_draw_static
 
 ROOT = Path(__file__).resolve().parent
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parent
 def main() -> None:
     """Set up the page, the shared sidebar and the navigation, then run the chosen page."""
     st.set_page_config(page_title="Bản đồ phủ sóng hạ tầng số", layout="wide")
+    start_warmup()  # once per server: the demo and the last-used dataset prepared in the background
     install_static(ROOT)
     install_draw_static(ROOT)
     lang = language()

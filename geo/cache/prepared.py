@@ -28,7 +28,8 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -57,16 +58,19 @@ log = logging.getLogger(__name__)
 CACHE_FORMAT = 1
 _KEY_FILE = "key.json"
 _CHUNK = 1 << 22
+_SAVING = threading.Lock()  # the page's sessions and its warm-up thread may save at once
 
 
 @dataclass
 class Prepared:
     """A dataset's assessment and where it came from: ``from_cache`` is True when the prepared cache was
-    used; ``folder`` is the cache folder of this key (``None`` when caching was off)."""
+    used; ``folder`` is the cache folder of this key (``None`` when caching was off); ``saved`` names the
+    assessment pieces the cache already holds."""
 
     assessment: Assessment
     from_cache: bool
     folder: Path | None
+    saved: set[str] = field(default_factory=set)
 
     @property
     def dataset(self) -> Dataset:
@@ -273,7 +277,8 @@ def open_prepared(folder: str | Path, *, use_cache: bool = True) -> Prepared:
     target = _key_folder(key)
     if (target / _KEY_FILE).is_file():
         try:
-            return Prepared(_load(target, key, folder), True, target)
+            assessment = _load(target, key, folder)
+            return Prepared(assessment, True, target, set(assessment.built()))
         except Exception as exc:  # any damage means: rebuild from the sources
             log.warning("prepared cache %s ignored and rebuilt: %s: %s", target, type(exc).__name__, exc)
             shutil.rmtree(target, ignore_errors=True)
@@ -287,12 +292,22 @@ def save_prepared(prepared: Prepared) -> list[str]:
     computed indicators); return the names written. Does nothing when caching is off; a piece that
     cannot be written is logged and skipped."""
     target = prepared.folder
-    if target is None or not (target / "meta.json").is_file():
+    todo = {k: v for k, v in prepared.assessment.built().items() if k not in prepared.saved}
+    if target is None or not todo:
+        return []
+    with _SAVING:
+        return _save(prepared, target, todo)
+
+
+def _save(prepared: Prepared, target: Path, todo: dict[str, Any]) -> list[str]:
+    """Write the pieces ``todo`` into ``target`` and list them in its ``meta.json``."""
+    if not (target / "meta.json").is_file():
         return []
     meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
     written = []
-    for piece, value in prepared.assessment.built().items():
+    for piece, value in todo.items():
         if piece in meta.setdefault("pieces", {}):
+            prepared.saved.add(piece)
             continue
         try:
             if piece == "hierarchy":
@@ -303,6 +318,7 @@ def save_prepared(prepared: Prepared) -> list[str]:
             log.warning("prepared cache: %s not written: %s", piece, exc)
             continue
         meta["pieces"][piece] = schema
+        prepared.saved.add(piece)
         written.append(piece)
     if written:
         _write_json(target / "meta.json", meta)

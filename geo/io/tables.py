@@ -24,7 +24,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -218,6 +217,8 @@ def _csv_grid(text: str, data: bytes, expect: Sequence[str]) -> pd.DataFrame:
 def _read_grid(path: Path, sheet: str | None, expect: Sequence[str]) -> tuple[pd.DataFrame, list[Problem]]:
     """Return every cell of the file or sheet as a frame indexed from 0 (= row 1 as Excel shows it)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        import openpyxl  # imported on first use: a page opened from the prepared cache never needs it
+
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
             names = workbook.sheetnames
