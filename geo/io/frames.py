@@ -11,7 +11,8 @@ returned by :func:`write_frame` and given back to :func:`read_frame`:
 - ``object`` columns Arrow cannot store (mixed ``int``/``str`` cells from a spreadsheet) are stored as
   JSON text, one value per cell.
 
-Geometry is WKB (GeoParquet) and keeps its CRS. Nothing here decides what is cached or when.
+Geometry is GeoParquet (WKB, or GeoArrow for point layers) and keeps its CRS. Nothing here decides
+what is cached or when.
 """
 
 from __future__ import annotations
@@ -50,6 +51,14 @@ def _json_cell(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, default=lambda v: v.item() if hasattr(v, "item") else str(v))
 
 
+def _encoding(gdf: gpd.GeoDataFrame) -> str:
+    """``"geoarrow"`` (coordinates as arrays, read back ~1.5× faster) for layers of points only, else WKB
+    (mixed Polygon/MultiPolygon layers must come back unchanged, not promoted)."""
+    geoms = gdf.geometry
+    points = len(geoms) > 0 and bool((geoms.geom_type == "Point").all()) and not geoms.is_empty.any()
+    return "geoarrow" if points else "WKB"
+
+
 def write_frame(df: pd.DataFrame, path: Path) -> dict[str, Any]:
     """Write ``df`` (a DataFrame or GeoDataFrame) to the Parquet file ``path``; return its schema.
 
@@ -64,7 +73,7 @@ def write_frame(df: pd.DataFrame, path: Path) -> dict[str, Any]:
         elif kind == "tuple":
             out[col] = df[col].map(lambda v: list(v) if isinstance(v, tuple) else None)
     if isinstance(df, gpd.GeoDataFrame):
-        out.to_parquet(path, index=True)
+        out.to_parquet(path, index=True, geometry_encoding=_encoding(df))
     else:
         pq.write_table(pa.Table.from_pandas(out, preserve_index=True), path)
     return {"geo": isinstance(df, gpd.GeoDataFrame), "objects": kinds}
@@ -73,12 +82,17 @@ def write_frame(df: pd.DataFrame, path: Path) -> dict[str, Any]:
 def read_frame(path: Path, schema: dict[str, Any]) -> pd.DataFrame:
     """Read a frame written by :func:`write_frame` with its ``schema``; raises on a damaged file."""
     df = gpd.read_parquet(path) if schema["geo"] else pq.read_table(path).to_pandas()
+    plain = [col for col, kind in schema["objects"].items() if kind == "object"]
+    if plain:  # Arrow gives object arrays (None where missing) directly, faster than astype(object)
+        table = pq.read_table(path, columns=plain)
+        for col in plain:
+            values = table.column(col).to_numpy(zero_copy_only=False)
+            df[col] = pd.Series(values, index=df.index, dtype=object, name=col)
     for col, kind in schema["objects"].items():
         if kind == "tuple":
-            df[col] = pd.array([None if v is None else tuple(v) for v in df[col]], dtype=object)
+            cells = [None if v is None else tuple(v) for v in df[col]]
+            df[col] = pd.Series(cells, index=df.index, dtype=object, name=col)
         elif kind == "json":
-            df[col] = pd.array([None if v is None else json.loads(v) for v in df[col]], dtype=object)
-        else:
-            values = df[col].astype(object)
-            df[col] = values.where(values.notna(), None)
+            cells = [None if v is None else json.loads(v) for v in df[col]]
+            df[col] = pd.Series(cells, index=df.index, dtype=object, name=col)
     return df
