@@ -13,6 +13,7 @@ import geo.cache.prepared as prepared_module
 import geo.io.dataset
 from geo.cache.prepared import cache_root, clear_cache, open_prepared, save_prepared
 from geo.cli.main import main
+from geo.errors import DataError
 from geo.io.upload import HOME_ENV
 from geo.plans.targets import load_plans
 from geo.settings import DEMO_DIR
@@ -144,3 +145,24 @@ def test_check_says_whether_it_used_the_cache(folder, capsys):
     assert main(["cache", "clear"]) == 0
     assert "Đã xoá 1" in capsys.readouterr().out
     assert clear_cache() == 0
+
+
+def test_large_point_layers_are_read_from_the_cache_only_when_used(folder, monkeypatch):
+    first = _prepare(folder)
+    monkeypatch.setattr(prepared_module, "DEFER_ROWS", 10)  # the demo's 3 260 speed tests count as large
+    layers = open_prepared(folder).dataset.layers
+    assert list(layers) == list(first.dataset.layers)  # same names, same order
+    assert dict.__getitem__(layers, "speed_tests") is None  # not read yet
+    assert_geodataframe_equal(layers["speed_tests"], first.dataset.layers["speed_tests"])
+    assert dict.__getitem__(layers, "speed_tests") is not None  # read once, then kept
+
+
+def test_a_deferred_layer_damaged_after_opening_names_the_fix(folder, monkeypatch):
+    first = _prepare(folder)
+    monkeypatch.setattr(prepared_module, "DEFER_ROWS", 10)
+    again = open_prepared(folder)
+    path = first.folder / "layer.speed_tests.parquet"
+    path.write_bytes(path.read_bytes()[:100] + b"\0" * 1000 + path.read_bytes()[-2000:])
+    with pytest.raises(DataError) as caught:
+        _ = again.dataset.layers["speed_tests"]
+    assert "python -m geo cache clear" in caught.value.text("vi")

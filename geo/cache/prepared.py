@@ -29,8 +29,9 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 
+from geo.cache.lazy import LazyLayers, load_layer
 from geo.compute.hierarchy import Hierarchy
 from geo.errors import Problem
 from geo.io.dataset import read_dataset
@@ -59,6 +61,10 @@ CACHE_FORMAT = 1
 _KEY_FILE = "key.json"
 _CHUNK = 1 << 22
 _SAVING = threading.Lock()  # the page's sessions and its warm-up thread may save at once
+#: Point layers read from the cache only when first used (:class:`geo.cache.lazy.LazyLayers`), when
+#: they have more than DEFER_ROWS rows.
+_DEFERRED = ("speed_tests",)
+DEFER_ROWS = 100_000
 
 
 @dataclass
@@ -177,11 +183,19 @@ def _read_dataset(target: Path, meta: dict[str, Any], folder: Path) -> Dataset:
         sources=[LayerSource(**src) for src in meta["sources"]],
         problems=[Problem(**p) for p in meta["problems"]],
     )
+    loaded: dict[str, Any] = {}
+    deferred: dict[str, Callable[[], Any]] = {}
     for name, schema in meta["layers"].items():
-        dataset.layers[name] = read_frame(target / f"layer.{name}.parquet", schema)
-        kept = next((s.rows_kept for s in dataset.sources if s.layer == name), len(dataset.layers[name]))
-        if len(dataset.layers[name]) != kept:
-            raise ValueError(f"layer {name}: {len(dataset.layers[name])} rows, expected {kept}")
+        path = target / f"layer.{name}.parquet"
+        kept = next((s.rows_kept for s in dataset.sources if s.layer == name), None)
+        rows = pq.read_metadata(path).num_rows  # the footer: a cut or overwritten file fails here
+        if kept is not None and rows != kept:
+            raise ValueError(f"layer {name}: {rows} rows, expected {kept}")
+        if name in _DEFERRED and rows > DEFER_ROWS:
+            deferred[name] = partial(load_layer, path, schema, kept)
+        else:
+            loaded[name] = load_layer(path, schema, kept)
+    dataset.layers = LazyLayers(meta["layers"], loaded, deferred)
     dataset.unit_stats = read_frame(target / "unit_stats.parquet", meta["unit_stats"])
     return dataset
 
