@@ -71,6 +71,7 @@ def test_results_from_the_cache_equal_results_from_the_sources(folder):
     assert_frame_equal(source.unit_stats, cached.unit_stats)
     assert source.problems == cached.problems and source.sources == cached.sources
     assert source.settings == cached.settings and source.name == cached.name
+    assert source.folder == cached.folder
     assert_frame_equal(first.assessment.computed, again.assessment.computed)
     assert_frame_equal(first.assessment.hierarchy.nodes, again.assessment.hierarchy.nodes)
     plan = load_plans()[PLAN]

@@ -115,6 +115,7 @@ def _file_entry(path: Path, folder: Path) -> dict[str, Any]:
 
 def _key(folder: Path) -> dict[str, Any]:
     """The cache key of ``folder``: folder, source files, manifest, settings and code."""
+    folder = folder.resolve()
     manifest = read_manifest(folder)
     files = sorted({spec.path for spec in manifest.layers} | {folder / "dataset.yaml"})
     settings = dataclasses.asdict(_settings(manifest.settings))
@@ -176,7 +177,7 @@ def _read_dataset(target: Path, meta: dict[str, Any], folder: Path) -> Dataset:
     manifest = read_manifest(folder)
     dataset = Dataset(
         name=meta["name"],
-        folder=meta["folder"],
+        folder=str(manifest.folder),
         catalogue=meta["catalogue"],
         province=meta["province"],
         settings=_settings(manifest.settings),
@@ -284,7 +285,7 @@ def open_prepared(folder: str | Path, *, use_cache: bool = True) -> Prepared:
     neither reads nor writes the cache. Raises what :func:`read_dataset` raises (a missing folder, an
     unreadable manifest).
     """
-    folder = Path(folder).resolve()
+    folder = Path(folder)  # read as given (the dataset names its folder so), keyed by its absolute path
     if not use_cache:
         return Prepared(Assessment(read_dataset(folder)), False, None)
     key = _key(folder)
