@@ -19,6 +19,7 @@ from geo.i18n import t
 from views.common import dataset_choice, install_static, language
 from views.guard import guarded_page
 from views.signin import gate
+from views.warmup import start_warmup
 from views.zones_assets import install_draw_static
 
 ROOT = Path(__file__).resolve().parent
@@ -30,6 +31,7 @@ def main() -> None:
     """Set up the page, the shared sidebar and the navigation, then run the chosen page."""
     lang = st.session_state.get("lang", "vi")
     st.set_page_config(page_title=t("app_title", lang), page_icon=str(ICON), layout="wide")
+    start_warmup()  # once per server: the demo and the last-used dataset prepared in the background
     install_static(ROOT)
     install_draw_static(ROOT)
     lang = language()

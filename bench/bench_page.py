@@ -1,9 +1,19 @@
-"""Benchmark of the planner's map page: build time and HTML size of the map per demo scale.
+"""Benchmark of the planner's map page: build time and HTML size of the map per demo scale, and what a
+planner waits for in a real browser.
 
 Run ``python bench/bench_page.py [--scales village province national] [--out DIR]``. Each scale's demo
 dataset is written once into ``DIR`` (default ``bench/out``), read, evaluated and drawn as the page
 draws it (commune level, all targets, default layers; then one indicator with every layer on). Prints
 one JSON line per figure: ``{"scale", "figure", "seconds"}`` or ``{"scale", "figure", "mb"}``.
+
+``python bench/bench_page.py --browser [--runs 5]`` runs ``streamlit run app.py`` (on the bundled demo)
+and headless Chromium, timing from ``driver.get(url)`` until Leaflet has drawn at least 10 shapes on
+its canvas (counted through the map's layers in JS: paths with a canvas renderer and projected parts):
+the first visit after the server starts (the server restarted for each run, its prepared cache kept, as
+after a reboot; ``first_visit_cold``: with an empty app home), a later visit (a new session on the same
+server), and changing the indicator until the new colours are drawn. The same three are measured on
+the floor of the stack itself — an empty Streamlit page with one ``st_folium`` map of 10 squares — in
+the same run, and each page figure is printed with its ratio to the floor (median of ``--runs``).
 """
 
 from __future__ import annotations
@@ -75,7 +85,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", nargs="+", default=["village", "province", "national"])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--browser", action="store_true", help="time the page in headless Chromium")
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
+    if args.browser:
+        from page_browser import bench_browser
+
+        for line in bench_browser(runs=args.runs):
+            print(line, flush=True)
+        return
     for scale in args.scales:
         for line in bench_scale(scale, args.out):
             print(line, flush=True)

@@ -36,6 +36,19 @@ def cp1258() -> Callable[[str], bytes]:
     return _cp1258
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _app_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the tests' prepared-dataset cache and saved datasets out of the real home folder: the
+    session gets its own ``COVERAGE_MAP_HOME`` (tests that need a fresh one set their own)."""
+    before = os.environ.get("COVERAGE_MAP_HOME")
+    os.environ["COVERAGE_MAP_HOME"] = str(tmp_path_factory.mktemp("home"))
+    yield
+    if before is None:
+        os.environ.pop("COVERAGE_MAP_HOME", None)
+    else:
+        os.environ["COVERAGE_MAP_HOME"] = before
+
+
 #: Markers whose tests must run, not skip, under ``CI=true``.
 MUST_RUN_IN_CI = ("browser", "postgis")
 

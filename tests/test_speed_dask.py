@@ -199,7 +199,8 @@ def test_scheduler_option_reaches_the_cluster(datasets, cluster, capsys, monkeyp
     seen = _Seen()
     cluster.scheduler.add_plugin(seen, name="seen-by-test")
     try:
-        code = main(["--lang", "en", "check", str(datasets[1]), "--scheduler", cluster.scheduler_address])
+        args = ["--scheduler", cluster.scheduler_address, "--no-cache"]  # the cluster must do the work
+        code = main(["--lang", "en", "check", str(datasets[1]), *args])
     finally:
         cluster.scheduler.remove_plugin(name="seen-by-test")
     out = capsys.readouterr().out
@@ -210,7 +211,7 @@ def test_scheduler_option_reaches_the_cluster(datasets, cluster, capsys, monkeyp
 
 def test_unreachable_scheduler_is_a_clear_error(datasets, capsys, monkeypatch):
     monkeypatch.delenv(SCHEDULER_ENV, raising=False)
-    code = main(["--lang", "en", "check", str(datasets[1]), "--scheduler", "tcp://127.0.0.1:9"])
+    code = main(["--lang", "en", "check", str(datasets[1]), "--scheduler", "tcp://127.0.0.1:9", "--no-cache"])
     assert code == 1
     assert "Cannot reach the dask scheduler 'tcp://127.0.0.1:9'" in capsys.readouterr().err
 

@@ -17,11 +17,11 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from geo.cache import Prepared, open_prepared, save_prepared
 from geo.errors import GeoError, ZoneStoreError
 from geo.i18n import LANGUAGES, t
-from geo.io.dataset import read_dataset
 from geo.io.manifest import MANIFEST_NAME
-from geo.io.upload import saved_datasets
+from geo.io.upload import app_home, saved_datasets
 from geo.model import Dataset
 from geo.plans.assessment import Assessment
 from geo.plans.targets import Plan, load_plans
@@ -36,7 +36,10 @@ __all__ = [
     "choice_key",
     "dataset_choice",
     "dataset_stamp",
+    "prepared",
     "load_dataset",
+    "save_pieces",
+    "last_dataset",
     "plans",
     "assessment",
     "evaluation",
@@ -103,13 +106,50 @@ def dataset_choice(lang: str) -> str:
         st.session_state[key] = str(DEMO_DIR)
     choice = st.sidebar.selectbox(t("dataset", lang), list(options), format_func=options.get, key=key)
     st.session_state["dataset"] = choice
+    _remember(choice)
     return choice
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+_LAST_DATASET = "last_dataset.txt"
+
+
+def _remember(folder: str) -> None:
+    """Note ``folder`` as the last dataset chosen, for the next warm-up (:mod:`views.warmup`)."""
+    path = app_home() / _LAST_DATASET
+    try:
+        if not path.is_file() or path.read_text(encoding="utf-8") != folder:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(folder, encoding="utf-8")
+    except OSError as exc:
+        log.info("last dataset not noted: %s", exc)
+
+
+def last_dataset() -> str | None:
+    """The folder chosen last on any page (``None`` when none was, or it is gone)."""
+    path = app_home() / _LAST_DATASET
+    try:
+        folder = path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+    except OSError:
+        return None
+    return folder if folder and Path(folder).is_dir() else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def prepared(folder: str, stamp: float) -> Prepared:
+    """The dataset in ``folder`` and its assessment, through the prepared cache (:mod:`geo.cache`): read
+    once per dataset version (``stamp`` from :func:`dataset_stamp`), from the cache when its files did not
+    change, and shared by every session and page."""
+    return open_prepared(folder)
+
+
 def load_dataset(folder: str, stamp: float) -> Dataset:
-    """Read the dataset in ``folder`` (``stamp`` from :func:`dataset_stamp` invalidates the cache)."""
-    return read_dataset(folder)
+    """The dataset in ``folder`` (:func:`prepared`)."""
+    return prepared(folder, stamp).dataset
+
+
+def save_pieces(folder: str, stamp: float) -> None:
+    """Add the assessment pieces built so far to the prepared cache, so the next server start has them."""
+    save_prepared(prepared(folder, stamp))
 
 
 @st.cache_resource(show_spinner=False)
@@ -118,17 +158,19 @@ def plans() -> dict[str, Plan]:
     return load_plans()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
 def assessment(folder: str, stamp: float) -> Assessment:
     """The dataset's :class:`geo.plans.assessment.Assessment`, one per dataset version (folder and
     :func:`dataset_stamp`), shared by every session and page: hierarchy, indicators, evaluations,
-    polygons and coverage are each computed once in it."""
-    return Assessment(load_dataset(folder, stamp))
+    polygons and coverage are each computed once in it (:func:`prepared`)."""
+    return prepared(folder, stamp).assessment
 
 
 def evaluation(folder: str, stamp: float, plan_id: str, year: int, level: str) -> pd.DataFrame:
-    """Return the dataset's evaluation for the plan, year and level (:meth:`Assessment.evaluate`)."""
-    return assessment(folder, stamp).evaluate(plans()[plan_id], year, level=level)
+    """Return the dataset's evaluation for the plan, year and level (:meth:`Assessment.evaluate`); the
+    pieces it built are added to the prepared cache (once)."""
+    table = assessment(folder, stamp).evaluate(plans()[plan_id], year, level=level)
+    save_pieces(folder, stamp)
+    return table
 
 
 def geometries(folder: str, stamp: float, level: str) -> gpd.GeoDataFrame:

@@ -2,12 +2,17 @@
 
 Each scale runs in its own process so its peak memory (maximum resident set size) is its
 own. Figures are printed as one JSON object per line: ``scale``, ``figure`` and ``seconds``
-(with ``peak_mb``) or ``ratio``. ``evaluate_total`` is the full evaluation after reading,
+(with ``peak_mb``) or ``ratio``. First the *floor* (:mod:`geo.bench.floor`: plain Arrow read of
+the files + one ``sjoin`` of the speed tests to the villages), then every timed figure also as
+``<figure>_vs_floor`` (a ratio measured in the same run). ``evaluate_total`` is the full evaluation
+after reading,
 through one :class:`geo.plans.assessment.Assessment`: the unit hierarchy, the village coverage, every
 other indicator, and the Mường Lay plan (the one with the most targets)
 at every level of the dataset. ``speedup_vs_naive`` compares the straightforward geopandas
 approach (:mod:`geo.bench.naive`: per-village overlay, ``sjoin`` per layer, row-wise apply) with
 the fast path on the same province-scale data, after checking that both give the same answers.
+``reopen_from_cache`` re-opens the unchanged dataset from the prepared cache (:mod:`geo.cache.prepared`)
+written to a temporary app home.
 """
 
 from __future__ import annotations
@@ -75,13 +80,23 @@ def _agreement(fast: pd.DataFrame, naive: pd.DataFrame) -> dict[str, float]:
 
 
 def bench_scale(scale: str, folder: Path, *, naive: bool) -> None:
-    """Read, compute and evaluate the dataset in ``folder``, printing each figure as a JSON line."""
+    """Measure the floor, then read, compute and evaluate the dataset in ``folder``, then re-open it
+    from the prepared cache, printing each figure as a JSON line (with its ratio to the floor)."""
+    from geo.bench.floor import measure_floor
     from geo.io.dataset import read_dataset
     from geo.plans.assessment import Assessment
     from geo.plans.targets import load_plans
 
+    floor = measure_floor(folder)
+    for part in ("read", "sjoin", "floor"):
+        _emit(scale=scale, figure=f"floor_{part}", seconds=round(floor[part], 3), peak_mb=_peak_mb())
+
+    def ratio(figure: str, seconds: float) -> None:
+        _emit(scale=scale, figure=f"{figure}_vs_floor", ratio=round(seconds / floor["floor"], 3))
+
     wall = time.perf_counter()
     dataset, read_s = _timed(scale, "read", lambda: read_dataset(folder))
+    ratio("read", read_s)
     assessment = Assessment(dataset)
     hierarchy, hierarchy_s = _timed(scale, "hierarchy", lambda: assessment.hierarchy)
     _, coverage_s = _timed(scale, "coverage_villages", lambda: assessment.village_coverage)
@@ -95,12 +110,10 @@ def bench_scale(scale: str, folder: Path, *, naive: bool) -> None:
     _, eval_s = _timed(
         scale, "evaluation_all_levels", lambda: [assessment.evaluate(plan, _YEAR, level=lv) for lv in levels]
     )
-    _emit(
-        scale=scale,
-        figure="evaluate_total",
-        seconds=round(hierarchy_s + coverage_s + compute_s + eval_s, 3),
-        peak_mb=_peak_mb(),
-    )
+    evaluate_s = hierarchy_s + coverage_s + compute_s + eval_s
+    _emit(scale=scale, figure="evaluate_total", seconds=round(evaluate_s, 3), peak_mb=_peak_mb())
+    ratio("evaluate", evaluate_s)
+    ratio("read_plus_evaluate", read_s + evaluate_s)
     _emit(
         scale=scale,
         figure="total_wall_with_read",
@@ -108,6 +121,7 @@ def bench_scale(scale: str, folder: Path, *, naive: bool) -> None:
         peak_mb=_peak_mb(),
     )
     _emit(scale=scale, figure="read_share_of_total", ratio=round(read_s / (time.perf_counter() - wall), 3))
+    _bench_reopen(scale, folder, ratio)
     if naive:
         from geo.bench.naive import naive_indicators
 
@@ -115,6 +129,42 @@ def bench_scale(scale: str, folder: Path, *, naive: bool) -> None:
         naive_table, naive_s = _timed(scale, "naive_geopandas", lambda: naive_indicators(dataset))
         _emit(scale=scale, figure="agreement", **_agreement(fast_table, naive_table))
         _emit(scale=scale, figure="speedup_vs_naive", ratio=round(naive_s / fast_s, 1))
+
+
+def _bench_reopen(scale: str, folder: Path, ratio: Callable[[str, float], None]) -> None:
+    """Prepare ``folder`` into a fresh cache (under a temporary app home, so the benchmark never touches
+    the planner's), then time re-opening it unchanged and evaluating at every level from the cache."""
+    import os
+
+    from geo.cache.prepared import open_prepared, save_prepared
+    from geo.io.upload import HOME_ENV
+    from geo.plans.targets import load_plans
+
+    plan = load_plans()[_PLAN]
+    with tempfile.TemporaryDirectory(prefix="geo-bench-home-") as home:
+        previous = os.environ.get(HOME_ENV)
+        os.environ[HOME_ENV] = home
+        try:
+            first, _ = _timed(scale, "prepare_cache", lambda: open_prepared(folder))
+            _ = first.assessment.computed  # built once, then saved with the dataset
+            save_prepared(first)
+            del first
+            again, reopen_s = _timed(scale, "reopen_from_cache", lambda: open_prepared(folder))
+            if not again.from_cache:
+                _emit(scale=scale, figure="reopen_from_cache", error="cache not used")
+            ratio("reopen_from_cache", reopen_s)
+            levels = sorted(set(again.assessment.hierarchy.nodes["level"]))
+            _, eval_s = _timed(
+                scale,
+                "reopen_evaluation_all_levels",
+                lambda: [again.assessment.evaluate(plan, _YEAR, level=lv) for lv in levels],
+            )
+            ratio("reopen_plus_evaluate", reopen_s + eval_s)
+        finally:
+            if previous is None:
+                os.environ.pop(HOME_ENV, None)
+            else:
+                os.environ[HOME_ENV] = previous
 
 
 def run_bench(*, scales: list[str], data: Path | None, naive_scale: str = "province") -> int:

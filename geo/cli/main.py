@@ -21,16 +21,56 @@ __all__ = ["main", "build_parser"]
 
 def _cmd_check(args: argparse.Namespace) -> int:
     """Read a dataset and print what was found and every problem; 1 when there are errors."""
-    from geo.io.dataset import check_report, read_dataset
+    from geo.cache.prepared import open_prepared
+    from geo.io.dataset import check_report
     from geo.io.manifest import read_manifest
     from geo.io.reference import check_province
 
     check_folder(args.dataset)
-    dataset = read_dataset(args.dataset)
+    prepared = open_prepared(args.dataset, use_cache=not args.no_cache)
+    dataset = prepared.dataset
     files = {src.layer: src.path for src in dataset.sources}
     dataset.problems += check_province(dataset, read_manifest(args.dataset).province, files=files)
     print(check_report(dataset, lang=args.lang))
+    print(_cache_line(prepared, args))
     return 1 if errors_in(dataset.problems) else 0
+
+
+def _cache_line(prepared, args: argparse.Namespace) -> str:
+    """The line of ``check`` saying whether the prepared cache was used (README, "Bộ nhớ đệm")."""
+    vi = args.lang == "vi"
+    if args.no_cache:
+        return "Bộ nhớ đệm: không dùng (--no-cache)" if vi else "Prepared cache: not used (--no-cache)"
+    if prepared.from_cache:
+        return (
+            f"Bộ nhớ đệm: đã dùng bộ nhớ đệm ({prepared.folder})"
+            if vi
+            else (f"Prepared cache: used the prepared cache ({prepared.folder})")
+        )
+    if prepared.folder is None:
+        return "Bộ nhớ đệm: không ghi được (xem nhật ký -v)" if vi else "Prepared cache: not written (see -v)"
+    return (
+        f"Bộ nhớ đệm: đã đọc tệp nguồn và lưu bộ nhớ đệm ({prepared.folder})"
+        if vi
+        else (f"Prepared cache: read the sources and saved the prepared cache ({prepared.folder})")
+    )
+
+
+def _cmd_cache(args: argparse.Namespace) -> int:
+    """``cache clear``: delete every prepared dataset; ``cache where``: print the cache folder."""
+    from geo.cache.prepared import cache_root, clear_cache
+
+    if args.action == "where":
+        print(cache_root())
+        return 0
+    count = clear_cache()
+    vi = args.lang == "vi"
+    print(
+        f"Đã xoá {count} bộ dữ liệu đã chuẩn bị ({cache_root()})"
+        if vi
+        else (f"Deleted {count} prepared dataset(s) ({cache_root()})")
+    )
+    return 0
 
 
 def _cmd_plans(args: argparse.Namespace) -> int:
@@ -43,21 +83,21 @@ def _cmd_plans(args: argparse.Namespace) -> int:
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     """Evaluate a dataset against a plan and print or write the status table."""
-    from geo.io.dataset import read_dataset
-    from geo.plans.assessment import Assessment
+    from geo.cache.prepared import open_prepared, save_prepared
     from geo.plans.evaluate_io import write_evaluation
 
     check_folder(args.dataset)
     check_suffix(args.out, (".csv", ".xlsx", ".geojson"), "bảng đánh giá", "the evaluation")
     plan = _plan(args.plan)
     _check_year(plan, args.year)
-    dataset = read_dataset(args.dataset)
+    prepared = open_prepared(args.dataset, use_cache=not args.no_cache)
+    dataset, assessment = prepared.dataset, prepared.assessment
     errors = errors_in(dataset.problems)
     if errors:
         print("\n".join(p.text(args.lang) for p in errors), file=sys.stderr)
-    assessment = Assessment(dataset)
     _check_level(assessment.hierarchy, args.level)
     table = assessment.evaluate(plan, args.year, level=args.level)
+    save_prepared(prepared)
     if args.out:
         print(write_evaluation(table, dataset, Path(args.out), level=args.level))
     else:
@@ -234,7 +274,18 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="đọc và kiểm tra bộ dữ liệu / read and check a dataset")
     check.add_argument("dataset", nargs="?", default=str(DEMO_DIR))
     _scheduler_option(check)
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="đọc tệp nguồn, bỏ qua bộ nhớ đệm / read the sources, skip the cache",
+    )
     check.set_defaults(func=_cmd_check)
+
+    cache = sub.add_parser("cache", help="bộ nhớ đệm dữ liệu đã chuẩn bị / the prepared-dataset cache")
+    cache.add_argument(
+        "action", choices=["clear", "where"], help="clear: xoá / delete; where: nơi lưu / folder"
+    )
+    cache.set_defaults(func=_cmd_cache)
 
     plans = sub.add_parser("plans", help="liệt kê chỉ tiêu các kế hoạch / list plan targets")
     plans.add_argument("--json", action="store_true")
@@ -250,6 +301,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--out", help="FILE.csv, .xlsx or .geojson")
     _scheduler_option(evaluate)
+    evaluate.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="đọc tệp nguồn, bỏ qua bộ nhớ đệm / read the sources, skip the cache",
+    )
     evaluate.set_defaults(func=_cmd_evaluate)
 
     export_map = sub.add_parser("export-map", help="xuất bản đồ in / print-ready map or atlas")

@@ -25,7 +25,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -217,6 +216,8 @@ def _read_grid(path: Path, sheet: str | None, expect: Sequence[str]) -> tuple[pd
                 "it to .csv if it is a CSV file.",
             )
         check_archive(path)  # an .xlsx is a zip: refuse a bomb before openpyxl unpacks it
+        import openpyxl  # imported on first use: a page opened from the prepared cache never needs it
+
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
             names = workbook.sheetnames

@@ -27,7 +27,10 @@ from geo.model import Dataset
 from geo.plans.evaluate import evaluate, unit_geometries
 from geo.plans.targets import Plan
 
-__all__ = ["Assessment"]
+__all__ = ["Assessment", "PIECES"]
+
+#: The expensive pieces a prepared cache may hold (:meth:`Assessment.built`, :meth:`Assessment.restored`).
+PIECES = ("hierarchy", "village_coverage", "computed")
 
 
 class Assessment:
@@ -49,6 +52,21 @@ class Assessment:
         """Return ``source`` when it is an assessment, else a new one of the dataset ``source``
         (for the export functions, which accept either)."""
         return source if isinstance(source, Assessment) else cls(source)
+
+    @classmethod
+    def restored(cls, dataset: Dataset, **pieces: object) -> Assessment:
+        """An assessment of ``dataset`` whose ``pieces`` (names from :data:`PIECES`) are already built,
+        e.g. loaded from the prepared cache (:mod:`geo.cache.prepared`); the others are built on use."""
+        unknown = set(pieces) - set(PIECES)
+        if unknown:
+            raise TypeError(f"unknown assessment pieces: {sorted(unknown)}; known: {PIECES}")
+        assessment = cls(dataset)
+        assessment.__dict__.update(pieces)  # what cached_property would have stored
+        return assessment
+
+    def built(self) -> dict[str, object]:
+        """The pieces of :data:`PIECES` built (or restored) so far, by name."""
+        return {name: self.__dict__[name] for name in PIECES if name in self.__dict__}
 
     @property
     def settings(self):

@@ -141,19 +141,79 @@ def _reported(
 _LISTED = ("village_mobile_bb_coverage", "village_ftth_coverage", "public_free_wifi")
 
 
-def _closing(rows: pd.DataFrame, target: Target, min_tests: int) -> tuple[list[str], list[str]]:
-    """Plain words for what closing each missed row's gap means: Vietnamese and English lists.
+def _closing(rows: pd.DataFrame, target: Target, min_tests: int) -> tuple[np.ndarray, np.ndarray]:
+    """Plain words for what closing each missed row's gap means: Vietnamese and English arrays.
 
     Missed villages and places are named (first ten, then "và N nơi khác"); shares of households,
     people and shared sites become how many more are needed; other indicators give the gap in
-    their unit. One plain loop over the rows that are not met (array columns, no pandas per row).
+    their unit. Whole-array work: the words of "insufficient" rows and of counts are made once per
+    distinct number, the gaps are formatted by one ``numpy.strings`` call; only rows that name places
+    (their own list of names) are worded one by one.
     """
-    columns = ("status", "value_source", "numerator", "denominator", "n_samples", "gap", "detail")
-    pairs = [
-        _words(target, min_tests, *values)
-        for values in zip(*(rows[c].to_numpy(object) for c in columns), strict=True)
-    ]
-    return [vi for vi, _ in pairs], [en for _, en in pairs]
+    status = rows["status"].to_numpy(object)
+    source = rows["value_source"].to_numpy(object)
+    numerator = rows["numerator"].to_numpy(float)
+    denominator = rows["denominator"].to_numpy(float)
+    vi = np.empty(len(rows), dtype=object)
+    en = np.empty(len(rows), dtype=object)
+    few = status == Status.INSUFFICIENT
+    with np.errstate(invalid="ignore"):
+        counted = ~few & (source == "computed") & (denominator > 0) & (target.indicator in _COUNTED)
+    if few.any():
+        n = rows["n_samples"].to_numpy(float)[few]
+        distinct, back = np.unique(np.where(np.isnan(n), 0, n).astype(np.int64), return_inverse=True)
+        pairs = [_insufficient_words(int(k), min_tests) for k in distinct]
+        vi[few] = np.array([p[0] for p in pairs], dtype=object)[back]
+        en[few] = np.array([p[1] for p in pairs], dtype=object)[back]
+    if counted.any() and target.indicator in _LISTED:
+        columns = ("status", "value_source", "numerator", "denominator", "n_samples", "gap", "detail")
+        picked = rows.iloc[np.flatnonzero(counted)]
+        pairs = [
+            _words(target, min_tests, *values)
+            for values in zip(*(picked[c].to_numpy(object) for c in columns), strict=True)
+        ]
+        vi[counted], en[counted] = [p[0] for p in pairs], [p[1] for p in pairs]
+    elif counted.any():
+        vi[counted], en[counted] = _count_words(target, numerator[counted], denominator[counted])
+    plain = ~few & ~counted
+    if plain.any():
+        vi[plain], en[plain] = _gap_words(target, rows["gap"].to_numpy(float)[plain])
+    return vi, en
+
+
+def _insufficient_words(n: int, min_tests: int) -> tuple[str, str]:
+    """Closing words of a unit with only ``n`` speed tests."""
+    return (
+        f"Chỉ có {n} phép đo tốc độ, cần ít nhất {min_tests} để đánh giá.",
+        f"Only {n} speed tests; at least {min_tests} are needed to judge.",
+    )
+
+
+def _count_words(target: Target, numerator: np.ndarray, denominator: np.ndarray) -> tuple[list, list]:
+    """ "Cần thêm N …" for counted shares: how many more households, people or sites meet the target
+    (at least one; one more when the target is strict and the need is a whole number)."""
+    need = float(target.values[0]) * denominator / 100.0 - numerator
+    strict = (target.comparator == ">") & (need == np.floor(need))
+    count = np.maximum(1, np.ceil(need - 1e-9) + strict).astype(np.int64)
+    distinct, back = np.unique(count, return_inverse=True)
+    words_vi, words_en = _COUNTED[target.indicator]
+    vi = np.array([f"Cần thêm {int(c):,} {words_vi}.".replace(",", ".") for c in distinct], dtype=object)
+    en = np.array([f"{int(c):,} more {words_en} needed." for c in distinct], dtype=object)
+    return list(vi[back]), list(en[back])
+
+
+def _gap_words(target: Target, gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """ "Còn thiếu / Cần giảm <gap> <unit>" for every other missed row (gap with one decimal)."""
+    ind = INDICATORS[target.indicator]
+    figure = np.strings.mod("%.1f", gap)
+    comma = np.strings.replace(figure, ".", ",")
+    if target.comparator in ("<", "<="):
+        vi = np.strings.add(np.strings.add("Cần giảm ", comma), f" {ind.unit_vi}.")
+        en = np.strings.add(np.strings.add("Needs to fall by ", figure), f" {ind.unit_en}.")
+    else:
+        vi = np.strings.add(np.strings.add("Còn thiếu ", comma), f" {ind.unit_vi} so với mục tiêu.")
+        en = np.strings.add(figure, f" {ind.unit_en} short of the target.")
+    return vi.astype(object), en.astype(object)
 
 
 def _no_data_words(target: Target) -> tuple[str, str]:
@@ -258,18 +318,22 @@ def evaluate(
 def _judge(grid: pd.DataFrame, targets: dict[str, Target], *, min_tests: int) -> None:
     """Add value, source, status, gap, target and closing-words columns to ``grid`` in place.
 
-    Judging runs on whole columns per indicator (index arrays, no frame splitting); only the
-    rows that are not met get closing words.
+    Judging runs on whole columns: the rows of each target are found once (one stable sort of the
+    indicator codes), each target judges its rows as one array, the target columns are taken from
+    per-target arrays by code; only the rows that are not met get closing words.
     """
     reported, computed = grid["reported"].astype(float), grid["computed"].astype(float)
     value = np.where(reported.notna(), reported, computed)
     source = np.where(reported.notna(), "reported", np.where(computed.notna(), "computed", "")).astype(object)
     grid["difference"] = reported - computed
-    indicator = grid["indicator"].to_numpy(object)
+    code = pd.Categorical(grid["indicator"].to_numpy(object), categories=list(targets)).codes
+    order = np.argsort(code, kind="stable")
+    bounds = np.searchsorted(code[order], np.arange(len(targets) + 1))
+    rows_of = {ind: order[bounds[k] : bounds[k + 1]] for k, ind in enumerate(targets)}
     status = np.full(len(grid), Status.NO_DATA, dtype=object)
     gap = np.full(len(grid), np.nan)
     for ind, target in targets.items():
-        rows = np.flatnonzero(indicator == ind)
+        rows = rows_of[ind]
         if target.unit != INDICATORS[ind].unit_vi:  # e.g. "% of people" against accounts per person
             value[rows], source[rows] = np.nan, ""
         judged = judge_many(pd.Series(value[rows]), target)
@@ -277,18 +341,20 @@ def _judge(grid: pd.DataFrame, targets: dict[str, Target], *, min_tests: int) ->
     few = (source == "computed") & (grid["flag"].to_numpy(object) == Status.INSUFFICIENT)
     status[few], gap[few] = Status.INSUFFICIENT, np.nan
     grid["value"], grid["value_source"], grid["status"], grid["gap"] = value, source, status, gap
-    grid["target"] = grid["indicator"].map({i: float(t.values[0]) for i, t in targets.items()})
-    grid["target_text"] = grid["indicator"].map({i: target_text(t) for i, t in targets.items()})
-    grid["comparator"] = grid["indicator"].map({i: t.comparator for i, t in targets.items()})
-    grid["target_year"] = grid["indicator"].map({i: t.year for i, t in targets.items()})
+    chosen = list(targets.values())
+    grid["target"] = np.array([float(t.values[0]) for t in chosen])[code]
+    grid["target_text"] = np.array([target_text(t) for t in chosen], dtype=object)[code]
+    grid["comparator"] = np.array([t.comparator for t in chosen], dtype=object)[code]
+    grid["target_year"] = np.array([t.year for t in chosen])[code]
     vi = np.full(len(grid), "", dtype=object)
     en = np.full(len(grid), "", dtype=object)
     for ind, target in targets.items():
-        mine = indicator == ind
-        vi[mine & (status == Status.NO_DATA)], en[mine & (status == Status.NO_DATA)] = _no_data_words(target)
-        rows = np.flatnonzero(mine & ((status == Status.MISSED) | (status == Status.INSUFFICIENT)))
-        if len(rows):
-            vi[rows], en[rows] = _closing(grid.iloc[rows], target, min_tests)
+        rows = rows_of[ind]
+        mine = status[rows]
+        vi[rows[mine == Status.NO_DATA]], en[rows[mine == Status.NO_DATA]] = _no_data_words(target)
+        todo = rows[(mine == Status.MISSED) | (mine == Status.INSUFFICIENT)]
+        if len(todo):
+            vi[todo], en[todo] = _closing(grid.iloc[todo], target, min_tests)
     grid["closing_vi"], grid["closing_en"] = vi, en
 
 

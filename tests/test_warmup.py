@@ -1,0 +1,57 @@
+"""The page starts warm: the warm-up prepares the demo (and the last-used dataset) the way a new session
+opens it, and saves the assessment so the next server start loads it from the prepared cache."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from geo.cache import open_prepared
+from geo.io.upload import HOME_ENV
+from geo.settings import DEMO_DIR
+from views import common, warmup
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv(HOME_ENV, str(tmp_path / "home"))
+    common.prepared.clear()
+    common.cached_map.clear()
+    yield tmp_path / "home"
+    common.prepared.clear()
+    common.cached_map.clear()
+
+
+def test_warm_builds_the_opening_map_and_saves_the_assessment(tmp_path, monkeypatch):
+    folder = str(shutil.copytree(DEMO_DIR, tmp_path / "demo"))
+    warmup.warm(folder)
+    stamp = common.dataset_stamp(folder)
+    request = warmup.opening_request(folder, stamp)
+    built = []
+    monkeypatch.setattr(common, "build_map", lambda *a, **k: built.append(a) or object())
+    common.cached_map(request, stamp, common.zones_stamp(folder))
+    assert built == []  # the first visitor's map is already there
+    reopened = open_prepared(folder)
+    assert reopened.from_cache
+    assert {"hierarchy", "computed"} <= set(reopened.assessment.built())
+
+
+def test_the_last_chosen_dataset_is_remembered_and_warmed_first(tmp_path, monkeypatch):
+    folder = str(shutil.copytree(DEMO_DIR, tmp_path / "mine"))
+    common._remember(folder)
+    assert common.last_dataset() == folder
+    warmed = []
+    monkeypatch.setattr(warmup, "_run", lambda folders: warmed.extend(folders))
+    monkeypatch.setattr(warmup, "_STARTED", warmup.threading.Event())
+    assert warmup.start_warmup()
+    assert not warmup.start_warmup()  # once per server process
+    for thread in warmup.threading.enumerate():
+        if thread.name == "coverage-map-warmup":
+            thread.join(timeout=30)
+    assert warmed == [folder, str(DEMO_DIR)]
+
+
+def test_a_removed_last_dataset_falls_back_to_the_demo(tmp_path):
+    common._remember(str(tmp_path / "gone"))
+    assert common.last_dataset() is None
