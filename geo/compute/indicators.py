@@ -50,6 +50,7 @@ __all__ = [
     "SPATIAL_INDICATORS",
     "COLUMNS",
     "DETAIL_LIMIT",
+    "NETWORK_WORDS",
     "village_coverage",
     "compute_indicators",
 ]
@@ -84,7 +85,11 @@ COLUMNS = [
 ]
 #: At most this many names of missing items (villages, places, sites) per unit and indicator.
 DETAIL_LIMIT = 20
-_NETWORKS = {"mobile_speed": ("mobile", "di động", "di dong"), "fixed_speed": ("fixed", "cố định", "co dinh")}
+#: Words of the speed tests' ``network`` column per speed indicator (lower case).
+NETWORK_WORDS = _NETWORKS = {
+    "mobile_speed": ("mobile", "di động", "di dong"),
+    "fixed_speed": ("fixed", "cố định", "co dinh"),
+}
 
 
 def village_coverage(
