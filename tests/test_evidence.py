@@ -102,3 +102,17 @@ def test_white_and_grey_spots_per_technology():
     assert tuple(spots.loc[("Bản Y", "4G"), ["spot", "operator"]]) == ("grey", "MobiFone")
     assert spots.loc[("Bản Y", "5G"), "spot"] == "grey"
     assert spots.loc[("Bản X", "5G"), "spot"] == "white"
+
+
+def test_evidence_command_prints_per_commune_figures_and_disputed_villages(capsys, tmp_path):
+    from geo.cli.main import main
+    from geo.settings import DEMO_DIR
+
+    out = tmp_path / "disputed.csv"
+    assert main(["--lang", "en", "evidence", str(DEMO_DIR), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Check against mobile speed tests" in text and "Disputed villages (" in text
+    assert "white villages (no operator)" in text
+    assert out.read_text(encoding="utf-8-sig").startswith("uid,name,parent_uid,source,covered,n_tests")
+    assert main(["evidence", str(DEMO_DIR), "--out", str(tmp_path / "x.xlsx")]) == 2
+    assert ".csv" in capsys.readouterr().err
