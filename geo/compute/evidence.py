@@ -183,9 +183,9 @@ def disputed_villages(dataset: Dataset, hierarchy: Hierarchy, coverage: pd.DataF
     """Villages (units of the coverage table) whose tests contradict their ``covered`` status.
 
     Columns: ``uid``, ``name``, ``parent_uid``, ``source`` (which source decided the village), ``covered``,
-    ``n_tests``, ``n_served``, ``n_not_served``, ``tests`` (tuple of the tests' file row numbers). A village
-    is listed when the contradicting tests (not served under covered; served under uncovered) number at
-    least ``settings.coverage.dispute_min_tests`` and more than the agreeing ones.
+    ``n_tests``, ``n_served``, ``n_not_served``, ``tests`` (the contradicting tests' file row numbers).
+    A village is listed when the contradicting tests (not served under covered; served under uncovered)
+    number at least ``settings.coverage.dispute_min_tests`` and more than the agreeing ones.
     """
     tests = served_tests(dataset)
     columns = [
@@ -213,8 +213,9 @@ def disputed_villages(dataset: Dataset, hierarchy: Hierarchy, coverage: pd.DataF
     covered = coverage["covered"].to_numpy(bool)
     against, agree = np.where(covered, n_not, n_served), np.where(covered, n_served, n_not)
     disputed = (against >= dataset.settings.coverage.dispute_min_tests) & (against > agree)
-    rows = tests["row"].to_numpy()[inside]
-    listed = pd.Series(rows).groupby(unit).agg(tuple)
+    contradicts = served != covered[unit]
+    rows = tests["row"].to_numpy()[inside][contradicts]
+    listed = pd.Series(rows).groupby(unit[contradicts]).agg(tuple)
     out = coverage.loc[disputed, ["uid", "name", "parent_uid"]].copy()
     out["source"] = coverage["source"].to_numpy()[disputed] if "source" in coverage else MODELLED
     out["covered"] = covered[disputed]
