@@ -116,3 +116,24 @@ def test_evidence_command_prints_per_commune_figures_and_disputed_villages(capsy
     assert out.read_text(encoding="utf-8-sig").startswith("uid,name,parent_uid,source,covered,n_tests")
     assert main(["evidence", str(DEMO_DIR), "--out", str(tmp_path / "x.xlsx")]) == 2
     assert ".csv" in capsys.readouterr().err
+
+
+def test_map_layers_draw_white_grey_and_disputed_villages_with_escaped_tooltips():
+    import folium
+
+    from geo.palette import EVIDENCE_STYLES
+    from layers.evidence import disputed_layer, spots_layer
+
+    a, disputed = evidence(speed_at((500, 500), [1.0] * 10))
+    spots = white_grey_spots(a.dataset, a.village_coverage)
+    geoms = a.dataset.layer("villages")[["uid", "geometry"]]
+    fmap = folium.Map()
+    spots_layer(geoms.merge(spots[spots["technology"].eq("4G")], on="uid"), lang="en", name="Spots").add_to(
+        fmap
+    )
+    disputed_layer(geoms.merge(disputed, on="uid"), lang="en", name="Disputed").add_to(fmap)
+    html = fmap.get_root().render()
+    assert "Only one operator" not in html  # Bản X: Viettel only → grey; Bản Y: none → white
+    assert "Grey spot: only one operator covers it" in html and "White spot: no operator covers it" in html
+    assert EVIDENCE_STYLES["disputed"]["color"] in html and "10/10" in html
+    assert "B\\u1ea3n X" in html or "Bản X" in html
