@@ -113,6 +113,8 @@ def test_evidence_command_prints_per_commune_figures_and_disputed_villages(capsy
     text = capsys.readouterr().out
     assert "Check against mobile speed tests" in text and "Disputed villages (" in text
     assert "white villages (no operator)" in text
+    # the demo's story: MobiFone's map and the disc model say Nà Hừ is covered; 24 failing tests say not
+    assert "Bản Nà Hừ (99005/nàhừ): covered [reported], 24/44 tests not served" in text
     assert out.read_text(encoding="utf-8-sig").startswith("uid,name,parent_uid,source,covered,n_tests")
     assert main(["evidence", str(DEMO_DIR), "--out", str(tmp_path / "x.xlsx")]) == 2
     assert ".csv" in capsys.readouterr().err

@@ -81,3 +81,20 @@ def test_unknown_source_setting_is_refused_in_both_languages():
     with pytest.raises(SettingsError) as caught:
         merged({"coverage": {"source": "guess"}})
     assert "auto, reported, modelled" in caught.value.vi and "choose one of" in str(caught.value)
+
+
+def test_the_demos_kmz_is_read_as_mobifones_4g_and_5g_map_and_decides_its_villages():
+    from geo.io.dataset import read_dataset
+    from geo.settings import DEMO_DIR
+
+    ds = read_dataset(DEMO_DIR)
+    maps = ds.layer("operator_coverage")
+    assert not [p for p in ds.problems if p.layer == "operator_coverage"]
+    assert sorted(zip(maps["operator"], maps["technology"], strict=True)) == [
+        ("MobiFone", "4G"),
+        ("MobiFone", "5G"),
+    ]
+    table = Assessment(ds).village_coverage.set_index("name")
+    # the map draws MobiFone's discs: Nà Hừ (behind the ridge) is covered by the report, as by the model
+    assert table.loc["Bản Nà Hừ", "covered"] and table.loc["Bản Nà Hừ", "source"] == "reported"
+    assert table.loc["Bản Nà Hừ", "share_4g_MobiFone"] == 1.0
