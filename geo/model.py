@@ -46,9 +46,11 @@ LAYER_FIELDS: dict[str, dict[str, list[str]]] = {
     "public_places": {"required": ["kind"], "optional": ["name"]},
     "speed_tests": {
         "required": ["download_mbps", "network"],
-        "optional": ["upload_mbps", "latency_ms", "operator", "time"],
+        "optional": ["upload_mbps", "latency_ms", "operator", "time", "technology"],
     },
     "settlements": {"required": [], "optional": ["name", "households", "population"]},
+    #: Operators' reported coverage: polygons per operator and technology (geo.compute.reported).
+    "operator_coverage": {"required": ["operator", "technology"], "optional": ["signal_dbm"]},
     **{level: UNIT_FIELDS for level in UNIT_LEVELS},
     **{layer: {"required": [], "optional": ["name", "kind"]} for layer in REFERENCE_LAYERS},
 }

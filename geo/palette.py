@@ -18,6 +18,7 @@ __all__ = [
     "STATUS_TEXT_COLOURS",
     "LAYER_STYLES",
     "LAYER_LABELS",
+    "EVIDENCE_STYLES",
     "layer_label",
 ]
 
@@ -94,6 +95,12 @@ LAYER_STYLES = {
     "ftth": {"color": "#56B4E9", "marker": "s", "fill": True, "size": 4},
     "wifi": {"color": "#CC79A7", "marker": "o", "fill": True, "size": 4},
     "weak_zones": {"color": "#C00000", "fill_opacity": 0.0, "weight": 1.4, "hatch": "xx"},
+}
+#: Coverage evidence on the map (layers/evidence.py): white and grey spots, villages the tests dispute.
+EVIDENCE_STYLES: dict[str, dict[str, object]] = {
+    "white": {"color": "#333333", "weight": 1.5, "fillColor": "#FFFFFF", "fillOpacity": 0.7},
+    "grey": {"color": "#666666", "weight": 1.0, "fillColor": "#999999", "fillOpacity": 0.6},
+    "disputed": {"color": "#D55E00", "weight": 3.5, "dashArray": "2 4", "fill": False},
 }
 #: Legend label per overlay layer, by language.
 LAYER_LABELS = {

@@ -49,6 +49,8 @@ class Overlay(StrEnum):
     SPEED = "speed"
     WEAK_ZONES = "weak_zones"
     MISSING_VILLAGES = "missing_villages"
+    SPOTS = "spots"
+    DISPUTED = "disputed"
     PLACES = "places"
     WIFI = "wifi"
     BTS = "bts"

@@ -40,6 +40,7 @@ def _sources(year: int = 2025) -> MapSources:
         evaluation=lambda level: assessment.evaluate(plan, year, level=level),
         geometries=assessment.geometries,
         coverage=lambda tech, per_operator: assessment.coverage(tech, per_operator=per_operator),
+        assessment=lambda: assessment,
     )
 
 
@@ -59,8 +60,12 @@ def test_all_layers_on_every_name_escaped_and_no_cdn():
         "Trạm BTS",
         "Điểm Wi-Fi",
         "Địa điểm công cộng",
+        "Vùng trắng, vùng xám 4G (thôn)",
+        "Thôn bị đo kiểm phản bác",
     ):
         assert name in html
+    # the demo's disputed village and its evidence, and a white spot, in the tooltips
+    assert "Bản Nà Hừ" in html and "24/44" in html and "Vùng trắng: không nhà mạng nào phủ" in html
     assert "Đo tốc độ (lục giác) (di động)" in html and "Cáp quang FTTH theo thôn" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and XSS not in html
     assert cdn_urls(fmap) == []

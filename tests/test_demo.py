@@ -70,7 +70,7 @@ def test_same_seed_writes_identical_files(demo: Path, tmp_path: Path) -> None:
     again = write_demo(tmp_path / "again", scale="village", seed=2025)
     names = sorted(p.name for p in demo.iterdir())
     assert names == sorted(p.name for p in again.iterdir())
-    assert {n.rsplit(".", 1)[1] for n in names} == {"gpkg", "geojson", "xlsx", "csv", "yaml", "tif"}
+    assert {n.rsplit(".", 1)[1] for n in names} == {"gpkg", "geojson", "xlsx", "csv", "yaml", "tif", "kmz"}
     for name in names:
         assert (demo / name).read_bytes() == (again / name).read_bytes(), name
 

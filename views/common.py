@@ -209,6 +209,7 @@ def map_sources(folder: str, stamp: float, plan_id: str, year: int) -> MapSource
             tech, per_operator=per_operator
         ),
         zones=lambda: _zones(folder, zones_stamp(folder)),
+        assessment=lambda: assessment(folder, stamp),
     )
 
 

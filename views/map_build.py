@@ -16,13 +16,16 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.compute.catalogue import INDICATORS
+from geo.compute.evidence import disputed_villages, white_grey_spots
 from geo.compute.proximity import places_with_free_wifi
 from geo.i18n import t
 from geo.model import Dataset
 from geo.palette import MISSING_VILLAGE
+from geo.plans.assessment import Assessment
 from geo.plans.targets import Plan, target_for
 from geo.vocab import Level, Overlay
 from layers.coverage import coverage_layer, coverage_legend
+from layers.evidence import disputed_layer, disputed_legend, spots_layer, spots_legend
 from layers.hexagons import speed_cells, speed_layer, speed_legend
 from layers.legend import LegendEntry, legend, swatch
 from layers.offline import OSM_TILES, offline_map, strip_cdn
@@ -65,6 +68,8 @@ LAYER_KEYS = (
     Overlay.SPEED,
     Overlay.WEAK_ZONES,
     Overlay.MISSING_VILLAGES,
+    Overlay.SPOTS,
+    Overlay.DISPUTED,
     Overlay.PLACES,
     Overlay.WIFI,
     Overlay.BTS,
@@ -87,6 +92,8 @@ LAYER_LABELS = {
     Overlay.SPEED: "layer_speed",
     Overlay.WEAK_ZONES: "layer_zones",
     Overlay.MISSING_VILLAGES: "layer_missing_villages",
+    Overlay.SPOTS: "layer_spots",
+    Overlay.DISPUTED: "layer_disputed",
     Overlay.PLACES: "layer_places",
     Overlay.WIFI: "layer_wifi",
     Overlay.BTS: "layer_bts",
@@ -119,6 +126,8 @@ class MapSources:
     geometries: Callable[[str], gpd.GeoDataFrame]
     coverage: Callable[[str, bool], gpd.GeoDataFrame]
     zones: Callable[[], gpd.GeoDataFrame | None] = field(default=lambda: None)
+    #: The dataset's :class:`geo.plans.assessment.Assessment` (white/grey spots, disputed villages), if any.
+    assessment: Callable[[], Assessment | None] = field(default=lambda: None)
 
 
 def _tolerance_m(gdf: gpd.GeoDataFrame) -> float:
@@ -251,6 +260,33 @@ def _missing_villages(o: _Overlay) -> list[LegendEntry]:
     return [swatch("outline", MISSING_VILLAGE["color"], t("legend_missing_village", lang))]
 
 
+def _evidence(o: _Overlay, key: Overlay) -> list[LegendEntry]:
+    """White/grey 4G spots or disputed villages (geo/compute/evidence.py) of the villages in view."""
+    lang = o.request.lang
+    if (assessment := o.sources.assessment()) is None or "villages" not in o.dataset.layers:
+        return []
+    if (geoms := _clip(o.sources.geometries(Level.VILLAGE), o.bounds)) is None:
+        return []
+    if len(geoms) > MAX_DETAIL_UNITS:
+        return _too_many(o.name, lang)
+    coverage = assessment.village_coverage
+    if key == Overlay.SPOTS:
+        table = white_grey_spots(assessment.dataset, coverage)
+        table, build, legend = (
+            table[table["technology"].eq("4G") & table["spot"].ne("")],
+            spots_layer,
+            spots_legend,
+        )
+    else:
+        table = disputed_villages(assessment.dataset, assessment.hierarchy, coverage)
+        build, legend = disputed_layer, disputed_legend
+    villages = geoms[["uid", "geometry"]].merge(table, on="uid")
+    if villages.empty:
+        return []
+    build(villages, lang=lang, name=o.name).add_to(o.fmap)
+    return legend(lang=lang)
+
+
 def _points(o: _Overlay, key: Overlay) -> list[LegendEntry]:
     lang, dataset = o.request.lang, o.dataset
     if (points := _clip(dataset.layer(_POINT_LAYERS[key]), o.bounds)) is None:
@@ -286,6 +322,8 @@ _BUILDERS: dict[Overlay, Callable[[_Overlay], list[LegendEntry]]] = {
     Overlay.SPEED: _speed_overlay,
     Overlay.WEAK_ZONES: _zones,
     Overlay.MISSING_VILLAGES: _missing_villages,
+    Overlay.SPOTS: lambda o: _evidence(o, Overlay.SPOTS),
+    Overlay.DISPUTED: lambda o: _evidence(o, Overlay.DISPUTED),
     Overlay.PLACES: lambda o: _points(o, Overlay.PLACES),
     Overlay.WIFI: lambda o: _points(o, Overlay.WIFI),
     Overlay.BTS: _bts,

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from geo.cli.common import BilingualParser, UsageError, check_folder, check_suffix, guarded
+from geo.cli.evidence import add_evidence_parser
 from geo.cli.link import add_link_parser
 from geo.errors import GeoError, errors_in
 from geo.settings import DEMO_DIR, PLANS_DIR
@@ -348,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     _scheduler_option(bench)
     bench.set_defaults(func=_cmd_bench)
     add_link_parser(sub)
+    add_evidence_parser(sub)
     return parser
 
 

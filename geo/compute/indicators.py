@@ -40,6 +40,7 @@ from geo.compute.hierarchy import (
     point_xy,
 )
 from geo.compute.proximity import places_with_free_wifi, shared_sites, site_clusters
+from geo.compute.reported import MODELLED, combine_bits, decided_by, reported_maps
 from geo.compute.sampling import MAX_SAMPLES, grid_coverage_bits, sample_grid
 from geo.model import Dataset
 from geo.settings import OPERATORS
@@ -49,6 +50,7 @@ __all__ = [
     "SPATIAL_INDICATORS",
     "COLUMNS",
     "DETAIL_LIMIT",
+    "NETWORK_WORDS",
     "village_coverage",
     "compute_indicators",
 ]
@@ -83,7 +85,11 @@ COLUMNS = [
 ]
 #: At most this many names of missing items (villages, places, sites) per unit and indicator.
 DETAIL_LIMIT = 20
-_NETWORKS = {"mobile_speed": ("mobile", "di động", "di dong"), "fixed_speed": ("fixed", "cố định", "co dinh")}
+#: Words of the speed tests' ``network`` column per speed indicator (lower case).
+NETWORK_WORDS = _NETWORKS = {
+    "mobile_speed": ("mobile", "di động", "di dong"),
+    "fixed_speed": ("fixed", "cố định", "co dinh"),
+}
 
 
 def village_coverage(
@@ -99,7 +105,8 @@ def village_coverage(
     ``n_samples``, ``share_4g`` (share, 0–1, inside 4G or 5G coverage of any operator),
     ``share_5g``, ``share_4g_<operator>`` and ``share_5g_<operator>`` for each operator with
     sites, ``covered`` (``share_4g`` ≥ ``village_covered_share``), ``households``,
-    ``households_covered``, ``population`` and ``population_5g``.
+    ``households_covered``, ``population`` and ``population_5g``, and ``source`` (which source decided
+    the village: ``"modelled"``, or ``"reported"`` when operators' maps did, see :mod:`geo.compute.reported`).
 
     Area shares come from grid samples (:mod:`geo.compute.sampling`, at most about
     ``max_samples`` per unit). With settlement points, shares are weighted by their
@@ -125,7 +132,10 @@ def village_coverage(
     sample_unit = area_units[grid.sample_unit()]
     shares: dict[str, np.ndarray] = {}
     n_samples = np.bincount(sample_unit, minlength=n) + np.bincount(settled["unit"], minlength=n)
-    present = np.bitwise_or.reduce(sites.bits, initial=0)
+    source = dataset.settings.coverage.source
+    maps = {tech: reported_maps(dataset, tech) for tech in (BROADBAND, "5G")}
+    present = np.bitwise_or.reduce(sites.bits, initial=0) | (maps[BROADBAND].given if maps[BROADBAND] else 0)
+    decided = np.full(n, MODELLED, dtype=object)
     masks = [("", 0xFF)] + [(f"_{name}", 1 << i) for i, name in enumerate(OPERATORS) if present >> i & 1]
     terrain = _terrain(dataset, sites, grid, sample_unit, settled, units)
 
@@ -142,6 +152,18 @@ def village_coverage(
         if terrain is not None:  # settings.coverage.model == "terrain": profiles over the DEM
             both = terrain.refine(tech, np.concatenate([area_bits, settled_bits]))
             area_bits, settled_bits = both[: len(area_bits)], both[len(area_bits) :]
+        if maps[tech] is not None:  # operators' reported coverage (geo.compute.reported)
+            given = maps[tech].given
+            area_bits = combine_bits(area_bits, maps[tech].bits_at(*grid.sample_xy()), given, source)
+            settled_bits = combine_bits(
+                settled_bits, maps[tech].bits_at(settled["x"], settled["y"]), given, source
+            )
+            if label == "4g":
+                by_map, by_model = (
+                    unit_share(area_bits & m != 0, settled_bits & m != 0, settled["households"])
+                    for m in (given, 0xFF & ~given)
+                )
+                decided = decided_by(by_map, by_model, source)
         for suffix, mask in masks:
             shares[f"share_{label}{suffix}"] = unit_share(
                 area_bits & mask != 0, settled_bits & mask != 0, settled["households"]
@@ -162,6 +184,7 @@ def village_coverage(
         }
     )
     out["covered"] = out["share_4g"].to_numpy() >= dataset.settings.indicators.village_covered_share
+    out["source"] = decided
     out["households"] = households
     out["households_covered"] = households * out["share_4g"].to_numpy()
     out["population"] = population

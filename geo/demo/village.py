@@ -22,6 +22,7 @@ from pyproj import Transformer
 from geo.demo.dem import village_dem
 from geo.demo.geometry import dissolve_by, scatter_near, snap, voronoi_tiles
 from geo.demo.layout import CENTRE_LONLAT, COMMUNES, METRIC_CRS, OUTLINE_KM, SITES, TOWN
+from geo.demo.operator_map import disputing_tests, operator_map
 from geo.demo.reference import reference_layers
 from geo.demo.stats import speed_measurements, unit_stats
 from geo.demo.write import DemoData
@@ -89,6 +90,12 @@ def build_village(rng: np.random.Generator) -> DemoData:
         "speed_tests": _speed_tests(rng, villages),
         "settlements": _settlements(rng, villages),
     }
+    # coverage evidence (geo/demo/operator_map.py, no random draws): MobiFone's map, tests disputing Nà Hừ
+    layers["operator_coverage"] = operator_map(sites, metric_crs=METRIC_CRS)
+    speed = layers["speed_tests"]
+    layers["speed_tests"] = pd.concat(
+        [speed, disputing_tests(layers["villages"], speed.columns, metric_crs=METRIC_CRS)], ignore_index=True
+    )
     for name, gdf in reference_layers(origin, metric_crs=METRIC_CRS).items():  # no random draws
         layers[name] = gdf.set_geometry(snap(gdf.geometry.to_numpy(), _GRID_DEG))
     return DemoData(

@@ -83,6 +83,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "x": "kinh_do",
         "y": "vi_do",
     },
+    "operator_coverage": {"operator": "nha_mang", "technology": "cong_nghe"},
     "roads": {"name": "TEN", "kind": "LOAI"},
     "rivers": {"name": "TEN", "kind": "LOAI"},
     "places": {"name": "TEN", "kind": "LOAI", "x": "KINH_DO", "y": "VI_DO"},
@@ -165,6 +166,14 @@ def write_dataset(data: DemoData, out: Path) -> None:
         _write_vector(data.layers["settlements"], settlements, columns, layer="cum_dan_cu")
         entries["settlements"] = {"path": settlements.name, **columns}
     entries |= _write_reference(data, out)
+    if (
+        "operator_coverage" in data.layers
+    ):  # the operator's map as Google Earth polygons (geo/demo/operator_map.py)
+        from geo.demo.operator_map import write_kmz
+
+        columns = COLUMNS["operator_coverage"]
+        path = write_kmz(data.layers["operator_coverage"], out / "vung_phu_mobifone.kmz", columns)
+        entries["operator_coverage"] = {"path": path.name, **columns}
     entries["unit_stats"] = _write_stats(data, out)
     if data.dem is not None:
         from geo.demo.dem import write_dem

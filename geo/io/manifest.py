@@ -32,7 +32,7 @@ MANIFEST_NAME = "dataset.yaml"
 #: Keys of a layer entry that tell the reader how to open the file (not column mappings).
 READER_KEYS = ("path", "sheet", "layer", "x", "y", "crs")
 #: Every layer role a manifest may name, in reading order (units first, top down).
-LAYER_ROLES = (*UNIT_LEVELS, *POINT_LAYERS, *REFERENCE_LAYERS, "unit_stats")
+LAYER_ROLES = (*UNIT_LEVELS, *POINT_LAYERS, *REFERENCE_LAYERS, "operator_coverage", "unit_stats")
 #: Raster layers a manifest may name (not offered for vector uploads): the elevation model.
 RASTER_ROLES = ("dem",)
 _ROLES = (*LAYER_ROLES, *RASTER_ROLES)

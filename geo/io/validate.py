@@ -207,6 +207,7 @@ _NUMERIC_FIELDS = {
     "download_mbps",
     "upload_mbps",
     "latency_ms",
+    "signal_dbm",
 }
 _FLAG_FIELDS = {"urban", "ftth", "free"}
 _FIX = {
