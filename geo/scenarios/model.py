@@ -201,7 +201,8 @@ def _union_tech(old: pd.Series, added: pd.Series) -> pd.Series:
 
 
 def apply_scenario(dataset: Dataset, scenario: Scenario) -> Dataset:
-    """Return a new :class:`Dataset` with ``scenario`` applied; ``dataset`` is never changed.
+    """Return a new :class:`Dataset` (same name: its territory keeps its name) with ``scenario`` applied;
+    ``dataset`` is never changed.
 
     Unknown site ids (upgrade, share) and villages (ftth) are reported in the new dataset's
     ``problems`` (and the scenario's), naming the scenario file and row.
@@ -302,7 +303,6 @@ def apply_scenario(dataset: Dataset, scenario: Scenario) -> Dataset:
     scenario.problems += problems
     return dataclasses.replace(
         dataset,
-        name=f"{dataset.name} + {scenario.name}",
         layers=layers,
         problems=[*dataset.problems, *problems],
         sources=list(dataset.sources),
