@@ -109,7 +109,9 @@ def read_scenario(path: str | Path, *, name: str | None = None) -> Scenario:
             df.columns = [_column_name(c) for c in df.columns]
             lon = pd.to_numeric(df.get("lon", pd.Series(np.nan, index=df.index)), errors="coerce")
             lat = pd.to_numeric(df.get("lat", pd.Series(np.nan, index=df.index)), errors="coerce")
-            gdf = gpd.GeoDataFrame(df, geometry=shapely.points(lon, lat), crs=STORAGE_CRS)
+            located = np.isfinite(lon.to_numpy(float)) & np.isfinite(lat.to_numpy(float))
+            geometry = np.where(located, shapely.points(lon, lat), None)
+            gdf = gpd.GeoDataFrame(df, geometry=geometry, crs=STORAGE_CRS)
             first_row = 2
         else:
             gdf = gpd.read_file(path).to_crs(STORAGE_CRS)
@@ -291,13 +293,16 @@ def apply_scenario(dataset: Dataset, scenario: Scenario) -> Dataset:
         wanted = _text(ftth["village"])
         by_uid = _text(villages["uid"]).isin(wanted)
         keys = name_keys(wanted)
-        by_name = villages["name_key"].isin(keys) if "name_key" in villages else by_uid
-        known = wanted.isin(_text(villages["uid"])) | keys.isin(
-            villages.get("name_key", pd.Series([], dtype=str))
-        )
+        own = villages["name_key"] if "name_key" in villages else name_keys(villages["name"])
+        by_name = own.isin(keys)
+        known = wanted.isin(_text(villages["uid"])) | keys.isin(own)
         unknown(ftth[~known.to_numpy()], "thôn", "village")
         villages = villages.copy()
-        villages.loc[(by_uid | by_name).to_numpy(), "ftth"] = True
+        flag = (villages["ftth"] if "ftth" in villages else pd.Series(None, index=villages.index)).astype(
+            object
+        )
+        flag[(by_uid | by_name).to_numpy()] = True
+        villages["ftth"] = flag
         layers["villages"] = villages
 
     scenario.problems += problems
