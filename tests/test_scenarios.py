@@ -128,3 +128,32 @@ def test_demo_suggested_sites_bring_village_coverage_to_the_muong_lay_target(tmp
         100.0,
         10.0,
     )
+
+
+def test_the_after_side_reuses_speeds_and_hierarchy_yet_equals_a_full_evaluation():
+    from geo.io.dataset import read_dataset
+    from geo.plans.targets import load_plans
+    from geo.scenarios.compare import assess_scenario
+    from geo.settings import DEMO_DIR
+
+    demo, plan = read_dataset(DEMO_DIR), load_plans()["muong-lay-2023"]
+    scenario = read_scenario_rows(
+        [{"change": "share", "site_id": "MBF-DBN-103", "operators": "Viettel"}], name="kb"
+    )
+    keys = ["uid", "indicator"]
+    full = Assessment(apply_scenario(demo, scenario)).evaluate(plan, 2025, level="commune")
+    lean = assess_scenario(Assessment(demo), scenario).evaluate(plan, 2025, level="commune")
+    pd.testing.assert_frame_equal(
+        full.sort_values(keys).reset_index(drop=True), lean.sort_values(keys).reset_index(drop=True)
+    )
+
+
+def read_scenario_rows(rows, *, name):
+    """A scenario from rows, through the same checks as a file."""
+    import geopandas as gpd
+
+    from geo.scenarios.model import _checked
+
+    return _checked(
+        gpd.GeoDataFrame(pd.DataFrame(rows), geometry=[None] * len(rows), crs=4326), "kb.xlsx", name, 2
+    )

@@ -108,6 +108,10 @@ def bench_scale(scale: str, folder: Path, *, naive: bool) -> None:
         peak_mb=_peak_mb(),
     )
     _emit(scale=scale, figure="read_share_of_total", ratio=round(read_s / (time.perf_counter() - wall), 3))
+    if scale == "province":  # suggested sites and a scenario's before / after (geo.bench.sites)
+        from geo.bench.sites import bench_sites
+
+        bench_sites(scale, dataset, emit=_emit)
     if naive:
         from geo.bench.naive import naive_indicators
 
