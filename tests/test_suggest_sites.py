@@ -98,3 +98,23 @@ def test_the_answer_is_a_scenario_of_new_sites():
     scenario = suggestion_scenario(answer, name="de_xuat")
     assert scenario.changes["change"].tolist() == ["new_site"] * 3
     assert scenario.changes["technologies"].tolist() == ["4G"] * 3
+
+
+def test_the_annex_sheet_lists_each_suggested_site_and_the_uncoverable_villages(tmp_path):
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from geo.export.annex_sites import SITES_HEADERS, write_sites_xlsx
+
+    zone = gpd.GeoDataFrame(geometry=[square(39_000, -1000, 41_000, 1000)], crs="EPSG:4326")
+    answer = suggest_sites(_dataset(PLACES), kinds=("public_places",), exclude=zone)
+    out = write_sites_xlsx(
+        answer.sites, answer.uncoverable, territory="Xã", out=tmp_path / "pl.xlsx", made_on=date(2026, 12, 1)
+    )
+    ws = load_workbook(out)["Vị trí trạm BTS đề xuất"]
+    assert ws["A1"].value == "DANH MỤC VỊ TRÍ TRẠM BTS ĐỀ XUẤT – XÃ"
+    assert [c.value for c in ws[3]] == SITES_HEADERS
+    assert [ws.cell(r, 2).value for r in (4, 5)] == ["DX-001", "DX-002"]
+    assert [ws.cell(r, 3).value for r in (4, 5)] == ["Đất công", "Đất công"]
+    assert ws["A7"].value == "Thôn không vị trí ứng viên nào phủ được (2): Bản C0; Bản C1"

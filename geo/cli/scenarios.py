@@ -72,6 +72,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
     check_folder(args.dataset)
     check_suffix(args.out, (".geojson", ".xlsx"), "kịch bản đề xuất", "the suggested scenario")
+    check_suffix(args.annex, (".xlsx",), "phụ lục vị trí trạm đề xuất", "the suggested-sites annex")
     kinds = tuple(k.strip() for k in args.candidates.split(","))
     unknown = [k for k in kinds if k not in CANDIDATE_KINDS]
     if unknown:
@@ -102,6 +103,16 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         exact=args.exact,
     )
     out = write_scenario(suggestion_scenario(answer, name=Path(args.out).stem), args.out)
+    if args.annex:
+        from datetime import date
+
+        from geo.export.annex_sites import write_sites_xlsx
+
+        print(
+            write_sites_xlsx(
+                answer.sites, answer.uncoverable, territory=dataset.name, out=args.annex, made_on=date.today()
+            )
+        )
     if args.json:
         print(
             json.dumps(
@@ -155,5 +166,6 @@ def add_suggest_parser(sub) -> None:
     p.add_argument("--exclude", help="tệp vùng loại trừ / zones file (GeoJSON, KML, GeoPackage)")
     p.add_argument("--exact", action="store_true", help="giải tối ưu (HiGHS) / exact integer program")
     p.add_argument("--out", required=True, help="FILE.geojson or .xlsx (a scenario file)")
+    p.add_argument("--annex", help="phụ lục 'Danh mục vị trí trạm BTS đề xuất' / annex sheet FILE.xlsx")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_suggest)

@@ -355,7 +355,7 @@ def _describe(
         )
     picked = candidates.iloc[chosen]
     share = (picked["kind"] == "towers").to_numpy()
-    numbered = [f"DX-{k + 1:03d}" for k in range(len(chosen))]
+    numbered = [f"DX-{k:03d}" for k in np.cumsum(~share)]  # new sites numbered on their own
     return gpd.GeoDataFrame(
         {
             "change": np.where(share, "share", "new_site"),
