@@ -157,3 +157,27 @@ def read_scenario_rows(rows, *, name):
     return _checked(
         gpd.GeoDataFrame(pd.DataFrame(rows), geometry=[None] * len(rows), crs=4326), "kb.xlsx", name, 2
     )
+
+
+def test_cli_usage_errors_are_one_bilingual_line_with_exit_2(capsys):
+    assert main(["evaluate", "--plan", "muong-lay-2023", "--year", "2025", "--scenario", "khong_co"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("Không có kịch bản 'khong_co'") and " / No scenario 'khong_co'" in err
+    assert main(["suggest-sites", "--goal", "cover-households", "--out", "x.geojson"]) == 2
+    assert "cover-households needs --max-sites N" in capsys.readouterr().err
+
+
+def test_suggestions_saved_as_xlsx_read_back_as_the_same_scenario(tmp_path):
+    from geo.io.dataset import read_dataset
+    from geo.scenarios import write_scenario
+    from geo.scenarios.suggest import suggest_sites, suggestion_scenario
+    from geo.settings import DEMO_DIR
+
+    scenario = suggestion_scenario(suggest_sites(read_dataset(DEMO_DIR)), name="de_xuat")
+    back = read_scenario(write_scenario(scenario, tmp_path / "de_xuat.xlsx"))
+    assert back.problems == []
+    cols = ["change", "site_id", "operators", "technologies"]
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(back.changes[cols]).astype(str), pd.DataFrame(scenario.changes[cols]).astype(str)
+    )
+    assert back.changes.geometry.geom_equals_exact(scenario.changes.geometry, 1e-9).all()
