@@ -118,3 +118,11 @@ def test_the_annex_sheet_lists_each_suggested_site_and_the_uncoverable_villages(
     assert [ws.cell(r, 2).value for r in (4, 5)] == ["DX-001", "DX-002"]
     assert [ws.cell(r, 3).value for r in (4, 5)] == ["Đất công", "Đất công"]
     assert ws["A7"].value == "Thôn không vị trí ứng viên nào phủ được (2): Bản C0; Bản C1"
+
+
+def test_min_spacing_keeps_new_sites_away_from_existing_ones():
+    tower = points([{"xy": (20_000, 500), "operators": "Viettel", "technologies": "2G", "site_id": "T-B"}])
+    answer = suggest_sites(_dataset(PLACES, tower), kinds=("public_places",), min_spacing_m=1000.0)
+    assert sorted(answer.uncoverable["name"]) == ["Bản B0", "Bản B1"]  # its only place is 500 m from T-B
+    both = suggest_sites(_dataset(PLACES, tower), kinds=("towers", "public_places"), min_spacing_m=1000.0)
+    assert both.uncoverable.empty and "T-B" in both.sites["site_id"].tolist()  # sharing T-B still allowed
