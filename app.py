@@ -40,6 +40,7 @@ def main() -> None:
     pages = [
         st.Page("views/map_view.py", title=t("page_map", lang), url_path="map", default=True),
         st.Page("views/zones_view.py", title=t("page_zones", lang), url_path="zones"),
+        st.Page("views/scenarios_view.py", title=t("page_scenarios", lang), url_path="scenarios"),
     ]
     if actor is None or actor.may(Action.UPLOAD_DATASETS):
         pages.append(st.Page("views/upload_view.py", title=t("page_upload", lang), url_path="upload"))

@@ -602,6 +602,30 @@ _VI |= {
     "role_view_only": "Vai trò {role}: chỉ xem và tải xuống; không lưu được thay đổi.",
     "role_no_approve": "Chỉ người phê duyệt mới đặt được trạng thái đã xác minh / đã xử lý.",
     "role_no_upload": "Vai trò {role} không được tải bộ dữ liệu lên.",
+    "page_scenarios": "Kịch bản và trạm đề xuất",
+    "scen_intro": (
+        "Công cụ đề xuất vị trí trạm BTS phủ các thôn chưa có sóng (ưu tiên dùng chung trạm có sẵn, "
+        "rồi đất công, rồi điểm lưới). Bỏ chọn những trạm không nhận; bảng dưới so sánh chỉ tiêu toàn "
+        "địa bàn trước và sau."
+    ),
+    "scen_goal": "Mục tiêu",
+    "scen_goal_villages": "Ít trạm nhất phủ mọi thôn chưa có sóng",
+    "scen_goal_households": "N trạm phủ nhiều hộ nhất",
+    "scen_max_sites": "Số trạm tối đa",
+    "scen_none": "Mọi thôn đã được phủ sóng: không cần trạm mới.",
+    "scen_accept": "Nhận",
+    "scen_col_site": "Mã trạm",
+    "scen_col_why": "Lý do",
+    "scen_col_villages": "Thôn được phủ thêm",
+    "scen_uncoverable": "Không vị trí ứng viên nào phủ được: {names}.",
+    "scen_before_after": "Chỉ tiêu toàn địa bàn trước / sau ({n} trạm đã nhận)",
+    "scen_before": "Trước",
+    "scen_after": "Sau",
+    "scen_target": "Mục tiêu",
+    "scen_status_before": "Trạng thái trước",
+    "scen_status_after": "Trạng thái sau",
+    "scen_download_scenario": "Tải kịch bản (GeoJSON)",
+    "scen_download_annex": "Tải Danh mục vị trí trạm BTS đề xuất (XLSX)",
     "page_users": "Người dùng",
     "users_intro": (
         "Thêm người dùng hoặc đổi mật khẩu bằng dòng lệnh: `python -m geo users add TÊN --role VAI_TRÒ`."
@@ -636,6 +660,30 @@ _EN |= {
     "role_view_only": "Role {role}: view and download only; changes cannot be saved.",
     "role_no_approve": "Only an approver can set a zone to verified / resolved.",
     "role_no_upload": "Role {role} may not upload datasets.",
+    "page_scenarios": "Scenarios and suggested sites",
+    "scen_intro": (
+        "The tool suggests BTS sites covering the villages without coverage (sharing an existing tower "
+        "first, then public land, then grid points). Untick the sites you do not accept; the table below "
+        "compares the whole territory's targets before and after."
+    ),
+    "scen_goal": "Goal",
+    "scen_goal_villages": "Fewest sites covering every uncovered village",
+    "scen_goal_households": "N sites covering the most households",
+    "scen_max_sites": "Number of sites",
+    "scen_none": "Every village is covered: no new site is needed.",
+    "scen_accept": "Accept",
+    "scen_col_site": "Site",
+    "scen_col_why": "Why",
+    "scen_col_villages": "Villages newly covered",
+    "scen_uncoverable": "Cannot be covered by any candidate: {names}.",
+    "scen_before_after": "Whole-territory targets before / after ({n} sites accepted)",
+    "scen_before": "Before",
+    "scen_after": "After",
+    "scen_target": "Target",
+    "scen_status_before": "Status before",
+    "scen_status_after": "Status after",
+    "scen_download_scenario": "Download the scenario (GeoJSON)",
+    "scen_download_annex": "Download the suggested BTS sites annex (XLSX)",
     "page_users": "Users",
     "users_intro": (
         "Add users or change passwords on the command line: `python -m geo users add NAME --role ROLE`."

@@ -122,6 +122,10 @@ def bench_scale(scale: str, folder: Path, *, naive: bool) -> None:
     )
     _emit(scale=scale, figure="read_share_of_total", ratio=round(read_s / (time.perf_counter() - wall), 3))
     _bench_reopen(scale, folder, ratio)
+    if scale == "province":  # suggested sites and a scenario's before / after (geo.bench.sites)
+        from geo.bench.sites import bench_sites
+
+        bench_sites(scale, dataset, emit=_emit)
     if naive:
         from geo.bench.naive import naive_indicators
 

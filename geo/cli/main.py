@@ -14,6 +14,7 @@ from pathlib import Path
 from geo.cli.common import BilingualParser, UsageError, check_folder, check_suffix, guarded
 from geo.cli.evidence import add_evidence_parser
 from geo.cli.link import add_link_parser
+from geo.cli.scenarios import add_suggest_parser
 from geo.errors import GeoError, errors_in
 from geo.settings import DEMO_DIR, PLANS_DIR
 
@@ -97,8 +98,21 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if errors:
         print("\n".join(p.text(args.lang) for p in errors), file=sys.stderr)
     _check_level(assessment.hierarchy, args.level)
-    table = assessment.evaluate(plan, args.year, level=args.level)
-    save_prepared(prepared)
+    if args.scenario:  # before / after (geo/cli/scenarios.py)
+        from geo.cli.scenarios import before_after_lines, find_scenario
+        from geo.scenarios.compare import evaluate_scenario
+
+        scenario = find_scenario(args.scenario, args.dataset)
+        table = evaluate_scenario(assessment, scenario, plan, args.year, level=args.level)
+        save_prepared(prepared)
+        if scenario.problems:
+            print("\n".join(p.text(args.lang) for p in scenario.problems), file=sys.stderr)
+        if not args.out:
+            print(before_after_lines(table, lang=args.lang))
+            return 0
+    else:
+        table = assessment.evaluate(plan, args.year, level=args.level)
+        save_prepared(prepared)
     if args.out:
         print(write_evaluation(table, dataset, Path(args.out), level=args.level))
     else:
@@ -301,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--level", choices=["territory", "province", "district", "commune", "village"], default="commune"
     )
     evaluate.add_argument("--out", help="FILE.csv, .xlsx or .geojson")
+    evaluate.add_argument("--scenario", help="kịch bản: tệp hoặc tên / scenario file or name (before/after)")
     _scheduler_option(evaluate)
     evaluate.add_argument(
         "--no-cache",
@@ -350,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.set_defaults(func=_cmd_bench)
     add_link_parser(sub)
     add_evidence_parser(sub)
+    add_suggest_parser(sub)
     return parser
 
 

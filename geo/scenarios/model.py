@@ -1,0 +1,314 @@
+"""A scenario: a named set of changes on top of a dataset, read from a file and applied to a copy.
+
+One table, one row per change, column ``change`` naming the kind (Vietnamese or English word):
+
+=================  ===========================  ==============================================
+change             columns used                 effect on the applied dataset
+=================  ===========================  ==============================================
+``new_site``       point, operators,            a new ``bts_sites`` row (``height_m``,
+(``tram_moi``)     technologies                 ``azimuth_deg``, ``site_id`` optional)
+``upgrade``        site_id, technologies        the technologies are added to every row of
+(``nang_cap``)                                  that site id
+``share``          site_id, operators,          a new row at the site's point for the added
+(``dung_chung``)   technologies (optional)      operator (the site's technologies by default)
+``wifi``           point, name (optional)       a new free ``wifi_points`` row
+``ftth``           village (uid or name)        the village's ``ftth`` becomes true
+=================  ===========================  ==============================================
+
+Files: GeoJSON (points as geometry), KML (via GDAL) or XLSX/CSV (``lon``/``lat`` columns, EPSG:4326).
+Rows that cannot be used are reported as bilingual :class:`geo.errors.Problem` s naming the file and
+the row (1-based, header included for tables; feature number for GeoJSON), never dropped silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.errors import DataError, Problem
+from geo.model import Dataset
+from geo.names import fold_word, name_keys
+from geo.settings import STORAGE_CRS
+
+__all__ = ["CHANGES", "COLUMNS", "Scenario", "read_scenario", "write_scenario", "apply_scenario"]
+
+#: Change kinds, keyed by the folded words a planner may write.
+CHANGES = {
+    "newsite": "new_site",
+    "trammoi": "new_site",
+    "upgrade": "upgrade",
+    "nangcap": "upgrade",
+    "share": "share",
+    "sharing": "share",
+    "dungchung": "share",
+    "wifi": "wifi",
+    "ftth": "ftth",
+    "capquang": "ftth",
+}
+#: Columns of a scenario table, in the order written.
+COLUMNS = [
+    "change",
+    "site_id",
+    "operators",
+    "technologies",
+    "height_m",
+    "azimuth_deg",
+    "village",
+    "name",
+    "kind",
+    "why",
+]
+_SUFFIXES = (".geojson", ".json", ".kml", ".xlsx", ".csv")
+
+
+@dataclass
+class Scenario:
+    """A named set of changes (:data:`COLUMNS` plus a point geometry, EPSG:4326) and what did not fit."""
+
+    name: str
+    changes: gpd.GeoDataFrame
+    problems: list[Problem] = field(default_factory=list)
+    source: str = ""
+
+    def of(self, change: str) -> gpd.GeoDataFrame:
+        """The rows of one change kind (``new_site``, ``upgrade``, ``share``, ``wifi``, ``ftth``)."""
+        return self.changes[self.changes["change"] == change]
+
+
+def _column_name(column: object) -> str:
+    """``"Site ID"`` → ``"site_id"``: column names as the scenario table spells them."""
+    return str(column).strip().casefold().replace(" ", "_")
+
+
+def _problem(file: str, row: int, vi: str, en: str, fix_vi: str, fix_en: str) -> Problem:
+    return Problem("error", file, vi, en, fix_vi, fix_en, layer="scenario", row=row)
+
+
+def read_scenario(path: str | Path, *, name: str | None = None) -> Scenario:
+    """Read a scenario file (GeoJSON, KML, XLSX or CSV; see the module docstring).
+
+    Raises :class:`geo.errors.DataError` for a file that cannot be read at all; rows with an
+    unknown ``change`` or a missing point are left out and reported in ``problems``.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in _SUFFIXES or not path.exists():
+        raise DataError(
+            f"{path.name}: không đọc được kịch bản — cần tệp .geojson, .kml, .xlsx hoặc .csv có sẵn.",
+            f"{path.name}: cannot read the scenario — give an existing .geojson, .kml, .xlsx or .csv file.",
+        )
+    first_row = 1
+    try:
+        if path.suffix.lower() in (".xlsx", ".csv"):
+            df = pd.read_excel(path) if path.suffix.lower() == ".xlsx" else pd.read_csv(path)
+            df.columns = [_column_name(c) for c in df.columns]
+            lon = pd.to_numeric(df.get("lon", pd.Series(np.nan, index=df.index)), errors="coerce")
+            lat = pd.to_numeric(df.get("lat", pd.Series(np.nan, index=df.index)), errors="coerce")
+            located = np.isfinite(lon.to_numpy(float)) & np.isfinite(lat.to_numpy(float))
+            geometry = np.where(located, shapely.points(lon, lat), None)
+            gdf = gpd.GeoDataFrame(df, geometry=geometry, crs=STORAGE_CRS)
+            first_row = 2
+        else:
+            gdf = gpd.read_file(path).to_crs(STORAGE_CRS)
+            gdf.columns = [c if c == "geometry" else _column_name(c) for c in gdf.columns]
+    except (OSError, ValueError, KeyError) as exc:
+        raise DataError(
+            f"{path.name}: tệp kịch bản hỏng ({exc}) — lưu lại từ QGIS/Excel rồi thử lại.",
+            f"{path.name}: the scenario file is broken ({exc}) — save it again from QGIS/Excel and retry.",
+        ) from None
+    return _checked(gdf.reset_index(drop=True), path.name, name or path.stem, first_row)
+
+
+def _checked(gdf: gpd.GeoDataFrame, file: str, name: str, first_row: int) -> Scenario:
+    """Normalise columns and kinds, report unusable rows."""
+    for column in COLUMNS:
+        if column not in gdf:
+            gdf[column] = None
+    words = gdf["change"].astype("string").fillna("").str.strip()
+    kind = words.map(lambda w: CHANGES.get(fold_word(w), ""))
+    gdf["change"] = kind.to_numpy()
+    rows = np.arange(len(gdf)) + first_row
+    problems: list[Problem] = []
+    unknown = (kind == "").to_numpy()
+    problems += [
+        _problem(
+            file,
+            int(r),
+            f"thay đổi '{w}' không rõ",
+            f"unknown change '{w}'",
+            "ghi new_site, upgrade, share, wifi hoặc ftth ở cột change",
+            "write new_site, upgrade, share, wifi or ftth in the change column",
+        )
+        for r, w in zip(rows[unknown], words[unknown], strict=True)
+    ]
+    needs_point = kind.isin(["new_site", "wifi"]).to_numpy()
+    no_point = needs_point & (gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
+    problems += [
+        _problem(
+            file,
+            int(r),
+            "trạm/điểm mới không có toạ độ",
+            "the new site or point has no location",
+            "điền lon/lat (WGS84) hoặc vẽ điểm",
+            "fill lon/lat (WGS84) or draw the point",
+        )
+        for r in rows[no_point]
+    ]
+    needs_site = kind.isin(["upgrade", "share"]).to_numpy()
+    no_site = needs_site & gdf["site_id"].isna().to_numpy()
+    problems += [
+        _problem(
+            file,
+            int(r),
+            "thiếu mã trạm (site_id)",
+            "the site id (site_id) is missing",
+            "ghi mã trạm có sẵn",
+            "write an existing site id",
+        )
+        for r in rows[no_site]
+    ]
+    keep = ~(unknown | no_point | no_site)
+    gdf["source_row"] = rows
+    changes = gpd.GeoDataFrame(gdf.loc[keep, [*COLUMNS, "source_row", "geometry"]], crs=STORAGE_CRS)
+    return Scenario(name=name, changes=changes.reset_index(drop=True), problems=problems, source=file)
+
+
+def write_scenario(scenario: Scenario, path: str | Path) -> Path:
+    """Write ``scenario`` as GeoJSON or XLSX (``lon``/``lat`` columns); returns the path."""
+    path = Path(path)
+    gdf = scenario.changes[[*COLUMNS, "geometry"]]
+    if path.suffix.lower() == ".xlsx":
+        df = pd.DataFrame(gdf.drop(columns="geometry"))
+        df["lon"], df["lat"] = shapely.get_x(gdf.geometry.values), shapely.get_y(gdf.geometry.values)
+        df.to_excel(path, index=False, sheet_name="kich_ban")
+    else:
+        gdf.to_file(path, driver="GeoJSON")
+    return path
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype("string").fillna("").str.strip()
+
+
+def _union_tech(old: pd.Series, added: pd.Series) -> pd.Series:
+    """';'-joined union of technology lists, order kept (``"2G;3G" + "4G" → "2G;3G;4G"``)."""
+    joined = _text(old) + ";" + _text(added)
+    parts = joined.str.replace(",", ";").str.split(";")
+    return parts.map(lambda p: ";".join(dict.fromkeys(x.strip() for x in p if x.strip())))
+
+
+def apply_scenario(dataset: Dataset, scenario: Scenario) -> Dataset:
+    """Return a new :class:`Dataset` (same name: its territory keeps its name) with ``scenario`` applied;
+    ``dataset`` is never changed.
+
+    Unknown site ids (upgrade, share) and villages (ftth) are reported in the new dataset's
+    ``problems`` (and the scenario's), naming the scenario file and row.
+    """
+    layers = dict(dataset.layers)
+    problems: list[Problem] = []
+    sites = layers.get("bts_sites")
+    if sites is None:
+        sites = gpd.GeoDataFrame(
+            {"operators": [], "technologies": [], "site_id": []}, geometry=[], crs=STORAGE_CRS
+        )
+    sites = sites.copy()
+    site_ids = _text(sites["site_id"]) if "site_id" in sites else pd.Series("", index=sites.index)
+
+    def unknown(rows: gpd.GeoDataFrame, what_vi: str, what_en: str) -> None:
+        problems.extend(
+            _problem(
+                scenario.source,
+                int(r),
+                f"không có {what_vi} '{v}' trong bộ dữ liệu",
+                f"no {what_en} '{v}' in the dataset",
+                "kiểm tra lại mã/tên",
+                "check the id or name",
+            )
+            for r, v in zip(
+                rows["source_row"], rows["site_id" if what_en != "village" else "village"], strict=True
+            )
+        )
+
+    upgrades = scenario.of("upgrade")
+    up_ids = _text(upgrades["site_id"])
+    unknown(upgrades[~up_ids.isin(site_ids).to_numpy()], "trạm", "site")
+    added = up_ids.groupby(up_ids.to_numpy()).apply(
+        lambda s: ";".join(_text(upgrades.loc[s.index, "technologies"]))
+    )
+    hit = site_ids.isin(added.index).to_numpy()
+    sites.loc[hit, "technologies"] = _union_tech(
+        sites.loc[hit, "technologies"], site_ids[hit].map(added)
+    ).to_numpy()
+
+    shares = scenario.of("share")
+    share_ids = _text(shares["site_id"])
+    found = share_ids.isin(site_ids).to_numpy()
+    unknown(shares[~found], "trạm", "site")
+    first = pd.Series(np.arange(len(sites)), index=site_ids.to_numpy())
+    first = first[~first.index.duplicated()]
+    base = sites.iloc[first[share_ids[found]].to_numpy()].copy()
+    own_tech = _text(shares.loc[found, "technologies"]).to_numpy()
+    base["technologies"] = np.where(own_tech != "", own_tech, _text(base["technologies"]).to_numpy())
+    base["operators"] = _text(shares.loc[found, "operators"]).to_numpy()
+    base["site_id"] = share_ids[found].to_numpy() + "+" + base["operators"].to_numpy()
+
+    new = scenario.of("new_site")
+    new_rows = gpd.GeoDataFrame(
+        {
+            "site_id": np.where(
+                _text(new["site_id"]) != "", _text(new["site_id"]), "KB-" + new["source_row"].astype(str)
+            ),
+            "operators": _text(new["operators"]).to_numpy(),
+            "technologies": _text(new["technologies"]).replace("", "4G").to_numpy(),
+            "height_m": pd.to_numeric(new["height_m"], errors="coerce").to_numpy(float),
+            "azimuth_deg": pd.to_numeric(new["azimuth_deg"], errors="coerce").to_numpy(float),
+        },
+        geometry=new.geometry.to_numpy(),
+        crs=STORAGE_CRS,
+    )
+    parts = [p for p in (sites, base, new_rows) if len(p)]
+    if parts:
+        layers["bts_sites"] = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=STORAGE_CRS)
+
+    wifi = scenario.of("wifi")
+    if len(wifi):
+        points = gpd.GeoDataFrame(
+            {"name": _text(wifi["name"]).to_numpy(), "free": True},
+            geometry=wifi.geometry.to_numpy(),
+            crs=STORAGE_CRS,
+        )
+        old = layers.get("wifi_points")
+        layers["wifi_points"] = gpd.GeoDataFrame(
+            pd.concat([p for p in (old, points) if p is not None], ignore_index=True), crs=STORAGE_CRS
+        )
+
+    ftth = scenario.of("ftth")
+    villages = layers.get("villages")
+    if len(ftth) and villages is not None:
+        wanted = _text(ftth["village"])
+        by_uid = _text(villages["uid"]).isin(wanted)
+        keys = name_keys(wanted)
+        own = villages["name_key"] if "name_key" in villages else name_keys(villages["name"])
+        by_name = own.isin(keys)
+        known = wanted.isin(_text(villages["uid"])) | keys.isin(own)
+        unknown(ftth[~known.to_numpy()], "thôn", "village")
+        villages = villages.copy()
+        flag = (villages["ftth"] if "ftth" in villages else pd.Series(None, index=villages.index)).astype(
+            object
+        )
+        flag[(by_uid | by_name).to_numpy()] = True
+        villages["ftth"] = flag
+        layers["villages"] = villages
+
+    scenario.problems += problems
+    return dataclasses.replace(
+        dataset,
+        layers=layers,
+        problems=[*dataset.problems, *problems],
+        sources=list(dataset.sources),
+    )

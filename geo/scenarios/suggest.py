@@ -1,0 +1,386 @@
+"""Suggested sites: the fewest sites that cover every uncovered village (location set covering), or the
+N sites covering the most uncovered households (maximal covering), chosen among candidates.
+
+Candidates, in the order a planner prefers: ``towers`` (an existing site without ``technology``, to
+which an operator is added: far cheaper than a new site, and it raises the sharing indicator),
+``public_places`` (public land) and ``grid`` (points every half a mountainous radius over the uncovered
+villages). Each candidate's served radius comes from the coverage model itself
+(:func:`geo.compute.coverage.prepare_sites` on the candidates as sites), so a suggestion is judged by the
+same rule as the existing sites. A candidate *reaches* a village when the distance (m, metric CRS) from
+the candidate to the village's point on surface is at most the radius less half the village's
+equivalent-circle radius (an approximation of "≥ ``village_covered_share`` of the village inside";
+the evaluation of the saved scenario is the judge).
+
+The coverage matrix (villages × candidates) is sparse (:mod:`scipy.sparse`) and holds only candidates
+that reach an uncovered village. :func:`suggest_sites` answers with a greedy pass; with ``exact=True``
+it also solves the integer program with :func:`scipy.optimize.milp` (HiGHS) and reports the greedy
+answer's gap. Costs: a tower 1, public land 1 + ε, a grid point 1 + 2ε (ε = 10⁻³): fewest sites
+first, towers on ties. Villages no candidate reaches are listed in ``uncoverable``, never dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from geo.compute.coverage import operator_bits, prepare_sites, to_metric
+from geo.compute.hierarchy import point_xy
+from geo.compute.proximity import site_clusters
+from geo.plans.assessment import Assessment
+from geo.scenarios.model import COLUMNS, Scenario
+from geo.settings import OPERATORS, STORAGE_CRS
+
+__all__ = [
+    "GOALS",
+    "CANDIDATE_KINDS",
+    "Suggestion",
+    "candidate_sites",
+    "suggest_sites",
+    "suggestion_scenario",
+]
+
+GOALS = ("cover-villages", "cover-households")
+CANDIDATE_KINDS = ("towers", "public_places", "grid")
+_EPSILON = 1e-3
+_COST = {"towers": 1.0, "public_places": 1.0 + _EPSILON, "grid": 1.0 + 2 * _EPSILON}
+_KIND_WORDS = {
+    "towers": ("dùng chung trạm có sẵn", "share an existing tower"),
+    "public_places": ("đất công", "public land"),
+    "grid": ("điểm lưới", "grid point"),
+}
+
+
+@dataclass
+class Suggestion:
+    """The answer of :func:`suggest_sites`.
+
+    ``sites``: one row per suggested site (EPSG:4326 points): ``change`` (``share`` or ``new_site``),
+    ``kind``, ``site_id``, ``operators``, ``technologies``, ``radius_m``, ``villages`` (names newly
+    covered), ``n_villages``, ``households``, ``why`` (Vietnamese / English). ``uncoverable``: uid, name
+    and households of villages no candidate reaches. ``greedy`` / ``exact``: objective values (sites for
+    cover-villages, households for cover-households); ``gap`` = relative gap of greedy to exact.
+    """
+
+    goal: str
+    sites: gpd.GeoDataFrame
+    uncoverable: pd.DataFrame
+    greedy: float
+    exact: float | None = None
+    gap: float | None = None
+    n_candidates: int = 0
+    seconds_greedy: float = 0.0
+    seconds_exact: float | None = None
+
+
+def _demand(assessment: Assessment) -> pd.DataFrame:
+    """Uncovered villages: uid, name, households, metric x/y, reach slack (m)."""
+    coverage = assessment.village_coverage
+    base = assessment.hierarchy.base_layer
+    units = assessment.dataset.layers[base]
+    geo = units.set_index("uid").geometry.reindex(coverage["uid"]).to_numpy()
+    keep = ~coverage["covered"].to_numpy(bool) & ~shapely.is_missing(geo)
+    rows = coverage[keep]
+    crs = assessment.settings.metric_crs
+    metric = gpd.GeoSeries(geo[keep], crs=STORAGE_CRS).to_crs(crs)
+    point = shapely.point_on_surface(metric.to_numpy())
+    return pd.DataFrame(
+        {
+            "uid": rows["uid"].to_numpy(),
+            "name": rows["name"].to_numpy(),
+            "households": pd.to_numeric(rows.get("households"), errors="coerce").to_numpy(float),
+            "x": shapely.get_x(point),
+            "y": shapely.get_y(point),
+            "slack": 0.5 * np.sqrt(metric.area.to_numpy() / np.pi),
+        }
+    )
+
+
+def candidate_sites(
+    assessment: Assessment,
+    demand: pd.DataFrame,
+    *,
+    technology: str = "4G",
+    kinds: tuple[str, ...] = CANDIDATE_KINDS,
+    operator: str | None = None,
+    min_spacing_m: float = 0.0,
+    exclude: gpd.GeoDataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """Candidate sites (EPSG:4326 points): ``kind``, ``site_id`` (towers), ``operators`` (the operator to
+    add or to build), ``technologies``, ``height_m``, ``cost``. New-site candidates closer than
+    ``min_spacing_m`` (m) to an existing site, and any candidate inside ``exclude`` polygons, are left out.
+    """
+    dataset, crs = assessment.dataset, assessment.settings.metric_crs
+    sites = dataset.layer("bts_sites")
+    builder = operator or _busiest_operator(sites)
+    parts = []
+    if "towers" in kinds and sites is not None and len(sites):
+        x, y = assessment.sites.x, assessment.sites.y
+        labels = site_clusters(x, y, merge_distance_m=assessment.settings.indicators.site_merge_distance_m)
+        bits = np.zeros(len(labels), np.uint8)
+        np.bitwise_or.at(bits, labels, assessment.sites.bits)
+        has_tech = np.zeros(len(labels), bool)
+        np.logical_or.at(has_tech, labels, np.isfinite(assessment.sites.radius[technology]))
+        first = np.flatnonzero((labels == np.arange(len(labels))) & np.isfinite(x) & ~has_tech)
+        added = [_missing_operator(b, operator) for b in bits[first]]
+        parts.append(
+            gpd.GeoDataFrame(
+                {
+                    "kind": "towers",
+                    "site_id": sites["site_id"].astype("string").to_numpy()[first]
+                    if "site_id" in sites
+                    else "",
+                    "operators": added,
+                    "height_m": pd.to_numeric(sites.get("height_m"), errors="coerce").to_numpy(float)[first]
+                    if "height_m" in sites
+                    else np.nan,
+                },
+                geometry=sites.geometry.to_numpy()[first],
+                crs=STORAGE_CRS,
+            )
+        )
+    new = []
+    places = dataset.layer("public_places")
+    if "public_places" in kinds and places is not None and len(places):
+        new.append(
+            gpd.GeoDataFrame(geometry=places.geometry.to_numpy(), crs=STORAGE_CRS).assign(
+                kind="public_places"
+            )
+        )
+    if "grid" in kinds and len(demand):
+        new.append(_grid(demand, assessment, technology))
+    if new:
+        fresh = gpd.GeoDataFrame(pd.concat(new, ignore_index=True), crs=STORAGE_CRS)
+        fresh["operators"], fresh["site_id"], fresh["height_m"] = builder, "", np.nan
+        if min_spacing_m > 0 and sites is not None and len(sites):
+            fx, fy = to_metric(*point_xy(fresh.geometry), crs)
+            near = shapely.STRtree(shapely.points(assessment.sites.x, assessment.sites.y)).query(
+                shapely.points(fx, fy), predicate="dwithin", distance=min_spacing_m
+            )[0]
+            fresh = fresh.drop(index=fresh.index[np.unique(near)])
+        parts.append(fresh)
+    if not parts:
+        return gpd.GeoDataFrame({"kind": [], "operators": [], "site_id": []}, geometry=[], crs=STORAGE_CRS)
+    out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=STORAGE_CRS)
+    out = out[~(out.geometry.isna() | out.geometry.is_empty).to_numpy()]
+    if exclude is not None and len(exclude):
+        inside = shapely.STRtree(exclude.to_crs(STORAGE_CRS).geometry.to_numpy()).query(
+            out.geometry.to_numpy(), predicate="intersects"
+        )[0]
+        out = out.drop(index=out.index[np.unique(inside)])
+    out["technologies"] = technology
+    out["cost"] = out["kind"].map(_COST).to_numpy(float)
+    return out.reset_index(drop=True)
+
+
+def _busiest_operator(sites: gpd.GeoDataFrame | None) -> str:
+    if sites is None or not len(sites):
+        return OPERATORS[0]
+    bits = operator_bits(sites["operators"])
+    counts = [int(((bits >> i) & 1).sum()) for i in range(len(OPERATORS) - 1)]
+    return OPERATORS[int(np.argmax(counts))]
+
+
+def _missing_operator(bits: int, wanted: str | None) -> str:
+    if wanted is not None:
+        return wanted
+    free = [name for i, name in enumerate(OPERATORS[:-1]) if not (int(bits) >> i) & 1]
+    return free[0] if free else OPERATORS[0]
+
+
+def _grid(demand: pd.DataFrame, assessment: Assessment, technology: str) -> gpd.GeoDataFrame:
+    """Grid points every half a mountainous radius over the uncovered villages, kept within reach of one."""
+    radius = assessment.settings.coverage.radius_m.get(technology, {}).get("mountainous", 3000.0)
+    step = max(radius / 2.0, 100.0)
+    xs = np.arange(demand["x"].min() - radius, demand["x"].max() + radius + step, step)
+    ys = np.arange(demand["y"].min() - radius, demand["y"].max() + radius + step, step)
+    gx, gy = (a.ravel() for a in np.meshgrid(xs, ys))
+    near = shapely.STRtree(shapely.points(demand["x"], demand["y"])).query(
+        shapely.points(gx, gy), predicate="dwithin", distance=radius
+    )[0]
+    keep = np.unique(near)
+    points = gpd.GeoSeries(shapely.points(gx[keep], gy[keep]), crs=assessment.settings.metric_crs)
+    return gpd.GeoDataFrame(geometry=points.to_crs(STORAGE_CRS).to_numpy(), crs=STORAGE_CRS).assign(
+        kind="grid"
+    )
+
+
+def _matrix(assessment: Assessment, demand: pd.DataFrame, candidates: gpd.GeoDataFrame, technology: str):
+    """Sparse reach matrix (villages × candidates, CSC) and each candidate's radius (m)."""
+    as_sites = dataclasses.replace(
+        assessment.dataset, layers={**assessment.dataset.layers, "bts_sites": candidates}
+    )
+    model = prepare_sites(as_sites, assessment.hierarchy)
+    radius = model.radius[technology]
+    ok = np.isfinite(radius) & (radius > 0)
+    cx, cy, r = model.x[ok], model.y[ok], radius[ok]
+    column = np.flatnonzero(ok)
+    if not len(cx) or not len(demand):
+        return sparse.csc_matrix((len(demand), len(candidates)), dtype=np.int8), radius
+    tree = shapely.STRtree(shapely.box(cx - r, cy - r, cx + r, cy + r))
+    village, cand = tree.query(shapely.points(demand["x"], demand["y"]))
+    dx, dy = demand["x"].to_numpy()[village] - cx[cand], demand["y"].to_numpy()[village] - cy[cand]
+    reach = np.hypot(dx, dy) <= r[cand] - demand["slack"].to_numpy()[village]
+    data = np.ones(int(reach.sum()), np.int8)
+    shape = (len(demand), len(candidates))
+    return sparse.csc_matrix((data, (village[reach], column[cand[reach]])), shape=shape), radius
+
+
+def _greedy(a: sparse.csc_matrix, weight: np.ndarray, cost: np.ndarray, limit: int) -> list[int]:
+    """Greedy covering: repeatedly the candidate with the most uncovered weight per cost."""
+    open_ = weight.astype(float).copy()
+    at = a.T.tocsr().astype(float)
+    chosen: list[int] = []
+    while len(chosen) < limit:
+        gain = at @ open_
+        best = int(np.argmax(gain / cost))
+        if gain[best] <= 0:
+            break
+        chosen.append(best)
+        open_[a[:, best].indices] = 0.0
+    return chosen
+
+
+def _exact(a: sparse.csc_matrix, weight: np.ndarray, cost: np.ndarray, goal: str, limit: int) -> list[int]:
+    """The integer program (HiGHS via :func:`scipy.optimize.milp`): set covering or maximal covering."""
+    n, m = a.shape
+    if goal == "cover-villages":
+        rows = np.flatnonzero(np.asarray(a.sum(axis=1)).ravel() > 0)
+        constraints = [LinearConstraint(a[rows], lb=1, ub=np.inf)]
+        if limit < m:
+            constraints.append(LinearConstraint(np.ones((1, m)), lb=0, ub=limit))
+        result = milp(cost, constraints=constraints, integrality=np.ones(m), bounds=Bounds(0, 1))
+        x = result.x[:m] if result.x is not None else np.zeros(m)
+    else:
+        c = np.concatenate([_EPSILON * cost, -weight])
+        link = sparse.hstack([-a, sparse.identity(n)]).tocsr()
+        budget = sparse.hstack([sparse.csr_matrix(np.ones((1, m))), sparse.csr_matrix((1, n))])
+        constraints = [LinearConstraint(link, lb=-np.inf, ub=0), LinearConstraint(budget, lb=0, ub=limit)]
+        integrality = np.concatenate([np.ones(m), np.zeros(n)])
+        result = milp(c, constraints=constraints, integrality=integrality, bounds=Bounds(0, 1))
+        x = result.x[:m] if result.x is not None else np.zeros(m)
+    return [int(j) for j in np.flatnonzero(x > 0.5)]
+
+
+def _objective(a: sparse.csc_matrix, weight: np.ndarray, chosen: list[int], goal: str) -> float:
+    if goal == "cover-villages":
+        return float(len(chosen))
+    hit = np.asarray(a[:, chosen].sum(axis=1)).ravel() > 0 if chosen else np.zeros(a.shape[0], bool)
+    return float(weight[hit].sum())
+
+
+def suggest_sites(
+    source,
+    *,
+    goal: str = "cover-villages",
+    technology: str = "4G",
+    max_sites: int | None = None,
+    kinds: tuple[str, ...] = CANDIDATE_KINDS,
+    operator: str | None = None,
+    min_spacing_m: float = 0.0,
+    exclude: gpd.GeoDataFrame | None = None,
+    exact: bool = False,
+) -> Suggestion:
+    """Suggest sites for ``goal`` (:data:`GOALS`) among ``kinds`` of candidates (see the module docstring).
+
+    ``source`` is a :class:`geo.model.Dataset` or an :class:`Assessment` of one. ``max_sites`` bounds
+    the number of sites (required for ``cover-households``). With ``exact`` the answer is the integer
+    program's, and ``greedy``/``exact``/``gap`` say how far the greedy pass was.
+    """
+    if goal not in GOALS:
+        raise ValueError(f"goal must be one of {GOALS}")
+    assessment = Assessment.of(source)
+    demand = _demand(assessment)
+    candidates = candidate_sites(
+        assessment,
+        demand,
+        technology=technology,
+        kinds=kinds,
+        operator=operator,
+        min_spacing_m=min_spacing_m,
+        exclude=exclude,
+    )
+    started = time.perf_counter()
+    a, radius = _matrix(assessment, demand, candidates, technology)
+    households = np.nan_to_num(demand["households"].to_numpy(float))
+    weight = np.ones(len(demand)) if goal == "cover-villages" else households
+    limit = max_sites if max_sites is not None else a.shape[1]
+    cost = candidates["cost"].to_numpy(float) if len(candidates) else np.zeros(0)
+    chosen = _greedy(a, weight, cost, limit)
+    answer = Suggestion(goal, None, None, _objective(a, weight, chosen, goal), n_candidates=a.shape[1])
+    answer.seconds_greedy = time.perf_counter() - started
+    if exact and a.nnz:
+        started = time.perf_counter()
+        best = _exact(a, weight, cost, goal, limit)
+        answer.seconds_exact = time.perf_counter() - started
+        answer.exact = _objective(a, weight, best, goal)
+        worse = answer.greedy - answer.exact if goal == "cover-villages" else answer.exact - answer.greedy
+        answer.gap = worse / answer.exact if answer.exact else 0.0
+        # order the exact picks as greedy would (largest gain first), for the "newly covered" lists
+        chosen = [best[k] for k in _greedy(a[:, best], weight, cost[best], len(best))]
+    answer.sites = _describe(a, demand, candidates, radius, chosen)
+    reached = np.asarray(a.sum(axis=1)).ravel() > 0
+    answer.uncoverable = demand.loc[~reached, ["uid", "name", "households"]].reset_index(drop=True)
+    return answer
+
+
+def _describe(
+    a, demand: pd.DataFrame, candidates: gpd.GeoDataFrame, radius, chosen: list[int]
+) -> gpd.GeoDataFrame:
+    """One row per chosen candidate: what it newly covers (in pick order) and why."""
+    taken = np.zeros(a.shape[0], bool)
+    villages, counts, households, why = [], [], [], []
+    for j in chosen:  # one step per suggested site (tens), not per village
+        rows = a[:, j].indices
+        new = rows[~taken[rows]]
+        taken[new] = True
+        names = demand["name"].to_numpy()[new]
+        hh = float(np.nan_to_num(demand["households"].to_numpy(float)[new]).sum())
+        kind = candidates["kind"].iat[j]
+        vi, en = _KIND_WORDS[kind]
+        op = candidates["operators"].iat[j]
+        villages.append("; ".join(map(str, names)))
+        counts.append(len(new))
+        households.append(hh)
+        why.append(
+            f"{vi} ({op}): phủ thêm {len(new)} thôn, {hh:.0f} hộ / {en} ({op}): newly covers {len(new)} "
+            f"villages, {hh:.0f} households"
+        )
+    picked = candidates.iloc[chosen]
+    share = (picked["kind"] == "towers").to_numpy()
+    numbered = [f"DX-{k:03d}" for k in np.cumsum(~share)]  # new sites numbered on their own
+    return gpd.GeoDataFrame(
+        {
+            "change": np.where(share, "share", "new_site"),
+            "kind": picked["kind"].to_numpy(),
+            "site_id": np.where(share, picked["site_id"].astype("string").fillna("").to_numpy(), numbered),
+            "operators": picked["operators"].to_numpy(),
+            "technologies": picked["technologies"].to_numpy(),
+            "height_m": picked["height_m"].to_numpy(float),
+            "radius_m": np.asarray(radius)[chosen] if len(chosen) else np.zeros(0),
+            "villages": villages,
+            "n_villages": counts,
+            "households": households,
+            "why": why,
+        },
+        geometry=picked.geometry.to_numpy(),
+        crs=STORAGE_CRS,
+    )
+
+
+def suggestion_scenario(suggestion: Suggestion, *, name: str = "de_xuat") -> Scenario:
+    """The suggested sites as a :class:`Scenario` (``share`` rows for towers, ``new_site`` otherwise)."""
+    sites = suggestion.sites.copy()
+    for column in COLUMNS:
+        if column not in sites:
+            sites[column] = None
+    sites["source_row"] = np.arange(len(sites)) + 2
+    changes = gpd.GeoDataFrame(sites[[*COLUMNS, "source_row", "geometry"]], crs=STORAGE_CRS)
+    return Scenario(name=name, changes=changes, source=f"{name}.geojson")
