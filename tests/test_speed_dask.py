@@ -31,6 +31,7 @@ from geo.compute.speed_partitions import (
 from geo.io.dataset import read_dataset
 from geo.plans.assessment import Assessment
 from geo.settings import DEMO_DIR
+from geo.vocab import Status
 
 distributed = pytest.importorskip("distributed")
 
@@ -145,7 +146,7 @@ def test_dask_path_equals_in_memory_path(read_both, cluster):
     # the per-unit table: every unit, both networks; the minimum-sample rule as the indicators apply it
     table = unit_speed_table(dask, hierarchy, min_tests=one.settings.indicators.min_speed_tests)
     assert len(table) == 2 * len(hierarchy.nodes)
-    assert {"no_data", "insufficient_samples", ""} >= set(table["flag"]) and "" in set(table["flag"])
+    assert {Status.NO_DATA, Status.INSUFFICIENT, ""} >= set(table["flag"]) and "" in set(table["flag"])
 
 
 def test_summary_equals_todays_aggregation(read_both):

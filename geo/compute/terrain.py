@@ -193,7 +193,7 @@ def _in_shape(dx: np.ndarray, dy: np.ndarray, d: Discs, k: np.ndarray) -> np.nda
 
 
 def _unit_problem(reason: str, file: str, name: str) -> Problem:
-    """The message for one village the DEM cannot serve (``reason``: no_dem, no_crs, outside, nodata)."""
+    """The message for one village the DEM cannot serve (``reason``: no_dem, no_crs, outside, dem_gap)."""
     tail_vi = f"; thôn '{name}' được tính theo mô hình không địa hình (suy hao đường truyền)."
     tail_en = f"; village '{name}' falls back to the model without terrain (path loss)."
     if reason == "no_dem":
@@ -220,7 +220,7 @@ def _unit_problem(reason: str, file: str, name: str) -> Problem:
             "Use a DEM covering the whole territory "
             "(merge SRTM/ALOS tiles in QGIS: Raster › Miscellaneous › Merge).",
         ),
-        "nodata": (
+        "dem_gap": (
             "Mô hình số độ cao (DEM) không có giá trị (nodata) trong thôn",
             "The elevation model (DEM) holds nodata in the village",
             "Lấp chỗ trống của DEM (QGIS: Raster › Phân tích › Lấp nodata) hoặc dùng DEM khác.",
@@ -293,7 +293,7 @@ class TerrainCoverage:
             ground = dem.lookup(col, row)
             outside_unit = np.bincount(self.unit[~inside], minlength=n) > 0
             nodata_unit = np.bincount(self.unit[inside & ~np.isfinite(ground)], minlength=n) > 0
-            reason[nodata_unit] = "nodata"
+            reason[nodata_unit] = "dem_gap"
             reason[outside_unit] = "outside"
             self.point_px = (col, row)
             self.site_px = dem.pixels(self.sites.x, self.sites.y, self.sites.crs)

@@ -9,7 +9,6 @@ and never changed by callers (they get the same frame: copy before editing).
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import geopandas as gpd
@@ -19,6 +18,7 @@ import shapely
 from geo.errors import DataError, Problem
 from geo.io.crs import PROVINCES_MERGED_2025
 from geo.model import Dataset
+from geo.names import fold_word
 from geo.settings import ROOT, STORAGE_CRS, UNIT_LEVELS
 
 __all__ = [
@@ -64,9 +64,7 @@ def read_provinces() -> gpd.GeoDataFrame:
 def province_key(name: object) -> str:
     """Return a comparison key for a province name: no diacritics or tone-mark placement, đ→d,
     letters only, no "Tỉnh"/"Thành phố"/"TP" prefix ("Thanh Hóa" and "Tỉnh Thanh Hoá" are equal)."""
-    text = unicodedata.normalize("NFD", str(name)).replace("đ", "d").replace("Đ", "D")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = re.sub(r"[^a-z0-9]", "", text)
+    text = fold_word(name)
     text = re.sub(r"^(tinh|thanhpho|tp)(?=[a-z])", "", text)
     return {"hcm": "hochiminh", "tphcm": "hochiminh", "thuathienhue": "hue"}.get(text, text)
 
