@@ -7,7 +7,7 @@ import pandas as pd
 from geo.cli.main import main
 from geo.plans.assessment import Assessment
 from geo.scenarios import apply_scenario, read_scenario
-from tests.test_coverage import dataset, points, units
+from tests.builders import dataset, points, units
 
 SITES = [
     {"xy": (0, 0), "operators": "Viettel", "site_id": "S1"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 
 from geo.scenarios.suggest import suggest_sites, suggestion_scenario
-from tests.test_coverage import dataset, points, square, units
+from tests.builders import dataset, points, square, units
 
 RADIUS = {"coverage": {"radius_m": {"4G": {"rural": 2000.0, "urban": 2000.0, "mountainous": 2000.0}}}}
 #: Cluster centres (m east of the origin) and households per village (two villages per cluster).
