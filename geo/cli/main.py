@@ -279,6 +279,16 @@ def _scheduler_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _reading_options(parser: argparse.ArgumentParser) -> None:
+    """How a subcommand reads its dataset: ``--scheduler`` (dask) and ``--no-cache`` (skip the cache)."""
+    _scheduler_option(parser)
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="đọc tệp nguồn, bỏ qua bộ nhớ đệm / read the sources, skip the cache",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``python -m geo`` with every subcommand."""
     parser = BilingualParser(prog="python -m geo", description="Bản đồ phủ sóng hạ tầng số / coverage map")
@@ -288,12 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="đọc và kiểm tra bộ dữ liệu / read and check a dataset")
     check.add_argument("dataset", nargs="?", default=str(DEMO_DIR))
-    _scheduler_option(check)
-    check.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="đọc tệp nguồn, bỏ qua bộ nhớ đệm / read the sources, skip the cache",
-    )
+    _reading_options(check)
     check.set_defaults(func=_cmd_check)
 
     cache = sub.add_parser("cache", help="bộ nhớ đệm dữ liệu đã chuẩn bị / the prepared-dataset cache")
@@ -316,12 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--out", help="FILE.csv, .xlsx or .geojson")
     evaluate.add_argument("--scenario", help="kịch bản: tệp hoặc tên / scenario file or name (before/after)")
-    _scheduler_option(evaluate)
-    evaluate.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="đọc tệp nguồn, bỏ qua bộ nhớ đệm / read the sources, skip the cache",
-    )
+    _reading_options(evaluate)
     evaluate.set_defaults(func=_cmd_evaluate)
 
     export_map = sub.add_parser("export-map", help="xuất bản đồ in / print-ready map or atlas")
