@@ -3,6 +3,8 @@
 - ``at``, ``square``, ``points``, ``units``, ``dataset``, ``sites``: features at known metric offsets from
   103.2°E 22.0°N (converted through the dataset's metric CRS), for the coverage, indicator and
   aggregation tests;
+- ``two_villages``, ``reported``: commune C1 tiled by Bản X (west) and Bản Y (east); an operator_coverage
+  layer of boxes, for the indicator, reported-coverage and evidence tests;
 - ``tiny_dataset``, ``tiny_plan``, ``tiny_evaluation``, ``pdf_text``, ``embedded_fonts``: two communes of
   two villages each near 103°E 22°N, two BTS sites (one shared), and an evaluation written by hand
   following geo.plans.evaluate's columns, for the print-map, atlas and annex tests.
@@ -68,6 +70,27 @@ def dataset(settings: dict | None = None, **layers) -> Dataset:
 def sites(*rows: dict) -> gpd.GeoDataFrame:
     """BTS sites: each row has ``xy``, ``operators`` and ``technologies`` (default "4G")."""
     return points([{"technologies": "4G", **row} for row in rows])
+
+
+COMMUNE = {"uid": "C1", "name": "Xã Nà Tấu", "box": (0, 0, 4000, 2000)}
+V1 = {"uid": "C1/x", "parent_uid": "C1", "name": "Bản X", "box": (0, 0, 2000, 2000)}
+V2 = {"uid": "C1/y", "parent_uid": "C1", "name": "Bản Y", "box": (2000, 0, 4000, 2000)}
+
+
+def two_villages(v1: dict | None = None, v2: dict | None = None, **layers) -> Dataset:
+    """Commune C1 (4 × 2 km) tiled by Bản X (west) and Bản Y (east), plus ``layers``."""
+    settings = layers.pop("settings", None)
+    villages = units([{**V1, **(v1 or {})}, {**V2, **(v2 or {})}])
+    return dataset(settings, communes=units([COMMUNE]), villages=villages, **layers)
+
+
+def reported(*rows: tuple[str, str, tuple[float, float, float, float]]) -> gpd.GeoDataFrame:
+    """An operator_coverage layer: (operator, technology, metric box) per polygon."""
+    return gpd.GeoDataFrame(
+        {"operator": [r[0] for r in rows], "technology": [r[1] for r in rows]},
+        geometry=[square(*r[2]) for r in rows],
+        crs="EPSG:4326",
+    )
 
 
 MADE_ON = date(2026, 11, 23)

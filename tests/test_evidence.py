@@ -7,9 +7,7 @@ import pandas as pd
 
 from geo.compute.evidence import check_sources, disputed_villages, served_tests, white_grey_spots
 from geo.plans.assessment import Assessment
-from tests.builders import points, sites
-from tests.test_indicators import two_villages
-from tests.test_reported import reported
+from tests.builders import points, reported, sites, two_villages
 
 VIETTEL_WEST = sites({"xy": (1000, 1000), "operators": "Viettel", "radius_m": 1500.0})
 

@@ -10,18 +10,7 @@ from geo.bench.naive import naive_indicators, naive_village_shares
 from geo.compute.proximity import site_clusters
 from geo.plans.assessment import Assessment
 from geo.vocab import Status
-from tests.builders import dataset, points, sites, units
-
-COMMUNE = {"uid": "C1", "name": "Xã Nà Tấu", "box": (0, 0, 4000, 2000)}
-V1 = {"uid": "C1/x", "parent_uid": "C1", "name": "Bản X", "box": (0, 0, 2000, 2000)}
-V2 = {"uid": "C1/y", "parent_uid": "C1", "name": "Bản Y", "box": (2000, 0, 4000, 2000)}
-
-
-def two_villages(v1: dict | None = None, v2: dict | None = None, **layers):
-    """Commune C1 (4 × 2 km) tiled by Bản X (west) and Bản Y (east), plus ``layers``."""
-    settings = layers.pop("settings", None)
-    villages = units([{**V1, **(v1 or {})}, {**V2, **(v2 or {})}])
-    return dataset(settings, communes=units([COMMUNE]), villages=villages, **layers)
+from tests.builders import COMMUNE, V1, V2, dataset, points, sites, two_villages, units
 
 
 def row(table: pd.DataFrame, uid: str, indicator: str) -> pd.Series:

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pytest
 
 from geo.plans.assessment import Assessment
 from geo.settings import SettingsError, merged
-from tests.builders import sites, square
-from tests.test_indicators import two_villages
+from tests.builders import reported, sites, two_villages
 
 # Viettel's site covers Bản X (west, 0–2 km) by the model; VNPT's covers Bản X too; Bản Y (east) by none.
 MODELLED_SITES = sites(
     {"xy": (1000, 1000), "operators": "Viettel", "radius_m": 1500.0},
     {"xy": (1000, 1000), "operators": "VNPT", "radius_m": 1500.0},
 )
-
-
-def reported(*rows: tuple[str, str, tuple[float, float, float, float]]) -> gpd.GeoDataFrame:
-    """An operator_coverage layer: (operator, technology, metric box) per polygon."""
-    return gpd.GeoDataFrame(
-        {"operator": [r[0] for r in rows], "technology": [r[1] for r in rows]},
-        geometry=[square(*r[2]) for r in rows],
-        crs="EPSG:4326",
-    )
 
 
 def coverage(source: str | None = None, *, maps=None, bts=MODELLED_SITES):
