@@ -86,7 +86,7 @@ def test_a_scenario_with_bad_rows_or_a_viewer_or_no_name_saves_nothing(store_url
         assert sorted(p.row for p in refused.value.problems) == [1, 2]
         with pytest.raises(AccessDenied, match="không được lưu hoặc khôi phục kịch bản"):
             store.save(_scenario(), user=viewer)
-        with pytest.raises(DataError, match="1 to 100 characters"):
+        with pytest.raises(DataError, match="từ 1 đến 100 ký tự"):
             store.save(_scenario(), user="lan", name="   ")
         assert store.list().empty
         assert store.stamp()[0] == 0
