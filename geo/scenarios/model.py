@@ -43,6 +43,7 @@ __all__ = [
     "Scenario",
     "read_scenario",
     "scenario_from_table",
+    "scenario_points",
     "scenario_table",
     "write_scenario",
     "apply_scenario",
@@ -222,6 +223,24 @@ def write_scenario(scenario: Scenario, path: str | Path) -> Path:
     else:
         scenario.changes[[*COLUMNS, "geometry"]].to_file(path, driver="GeoJSON")
     return path
+
+
+def scenario_points(dataset: Dataset, scenario: Scenario) -> gpd.GeoDataFrame:
+    """Where each change of ``scenario`` is on the map (EPSG:4326; :data:`COLUMNS` + geometry): new sites and
+    Wi-Fi points at their own point, ``share``/``upgrade`` at the existing site they name (its first row);
+    changes of unknown sites and FTTH (a village, not a point) are left out."""
+    changes = scenario.changes
+    sites = dataset.layers.get("bts_sites")
+    at_site = changes["change"].isin(["share", "upgrade"]).to_numpy()
+    geometry = changes.geometry.to_numpy().copy()
+    if sites is not None and "site_id" in sites and at_site.any():
+        ids = _text(sites["site_id"])
+        first = pd.Series(sites.geometry.to_numpy(), index=ids.to_numpy())
+        first = first[~first.index.duplicated()]
+        geometry[at_site] = _text(changes["site_id"])[at_site].map(first).to_numpy()
+    out = gpd.GeoDataFrame(changes[COLUMNS].copy(), geometry=list(geometry), crs=STORAGE_CRS)
+    located = out.geometry.notna() & ~out.geometry.is_empty & (out["change"] != "ftth")
+    return out[located.to_numpy()].reset_index(drop=True)
 
 
 def _text(series: pd.Series) -> pd.Series:
