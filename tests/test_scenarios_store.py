@@ -147,3 +147,70 @@ def test_a_shared_store_replaces_the_dataset_geopackage(tmp_path, monkeypatch):
     with pytest.raises(DataError) as refused:
         open_scenario_store(tmp_path / "kich_ban.sqlite")
     assert "a scenario store is a .gpkg file or a postgresql:// URL" in refused.value.en
+
+
+def test_the_command_line_imports_lists_exports_and_restores_a_scenario(tmp_path, capsys):
+    from geo.cli.main import main
+
+    sheet = tmp_path / "huoi_mi.xlsx"
+    CHANGES.to_excel(sheet, index=False)
+    store = str(tmp_path / SCENARIOS_FILE_NAME)
+    assert (
+        main(["scenarios", "import", str(sheet), "--name", "Huổi Mí", "--store", store, "--user", "lan"]) == 0
+    )
+    assert "Đã nhập 5 thay đổi vào kịch bản 'Huổi Mí' (phiên bản 1)." in capsys.readouterr().out
+    assert main(["scenarios", "restore", "Huổi Mí", "--version", "1", "--store", store, "--user", "an"]) == 0
+    capsys.readouterr()
+    assert main(["--lang", "en", "scenarios", "history", "Huổi Mí", "--store", store]) == 0
+    history = capsys.readouterr().out.splitlines()
+    assert history[1].split()[2:5] == ["lan", "import", "huoi_mi.xlsx"]
+    assert history[2].split()[2:5] == ["an", "restore", "v1"]
+    out = tmp_path / "ra.kml"
+    assert main(["scenarios", "export", "Huổi Mí", "--store", store, "--out", str(out)]) == 0
+    assert read_scenario(out).changes["change"].tolist() == CHANGES["change"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["list"], "Cần đúng một trong --store KHO hoặc --dataset THƯ_MỤC. / Give exactly one of"),
+        (["export", "X", "--store", "{store}", "--out", "x.shp"], "use .geojson, .kml, .xlsx"),
+        (["import", "nope.xlsx", "--name", "X", "--store", "{store}"], "File 'nope.xlsx' not found."),
+        (["list", "--store", "{store}"], "There is no scenario store"),
+        (["history"], "invalid command"),
+    ],
+)
+def test_a_misused_command_says_so_in_one_bilingual_line_and_exits_2(tmp_path, capsys, args, message):
+    from geo.cli.main import main
+
+    store = str(tmp_path / SCENARIOS_FILE_NAME)
+    assert main(["scenarios", *(a.replace("{store}", store) for a in args)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err and " / " in err
+    assert not (tmp_path / SCENARIOS_FILE_NAME).exists()
+
+
+def test_a_file_with_an_unusable_row_is_not_imported(tmp_path, capsys):
+    from geo.cli.main import main
+
+    sheet = tmp_path / "loi.xlsx"
+    pd.concat([CHANGES, pd.DataFrame({"change": ["xây cầu"]})]).to_excel(sheet, index=False)
+    store = str(tmp_path / SCENARIOS_FILE_NAME)
+    assert main(["scenarios", "import", str(sheet), "--name", "X", "--store", store]) == 1
+    err = capsys.readouterr().err
+    assert "Chưa lưu kịch bản 'X': 1 dòng có lỗi" in err and "loi.xlsx" in err and "dòng 7" in err
+    with open_scenario_store(store) as opened:
+        assert opened.list().empty
+
+
+def test_evaluate_finds_a_stored_scenario_by_name(tmp_path, capsys, monkeypatch):
+    from geo.cli.main import main
+    from geo.settings import DEMO_DIR
+
+    monkeypatch.setenv(SCENARIOS_STORE_ENV, str(tmp_path / SCENARIOS_FILE_NAME))
+    with open_scenario_store(tmp_path / SCENARIOS_FILE_NAME) as store:
+        share = pd.DataFrame({"change": ["share"], "site_id": ["VTL-DBN-129"], "operators": ["VNPT"]})
+        store.save(scenario_from_table(share, name="Chia sẻ", file="x"), user="lan")
+    plan = ["--plan", "muong-lay-2023", "--year", "2025", "--level", "territory"]
+    assert main(["evaluate", str(DEMO_DIR), *plan, "--scenario", "Chia sẻ"]) == 0
+    assert "Tỷ lệ dùng chung vị trí trạm BTS: 40,9 % → 45,5 % — chưa đạt" in capsys.readouterr().out
