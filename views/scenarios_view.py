@@ -42,7 +42,7 @@ from geo.scenarios.suggest import suggest_sites, suggestion_scenario
 from views.common import assessment, dataset_stamp, plans
 from views.guard import guarded_page
 from views.map_data import default_plan, default_year, plan_label
-from views.scenarios_map import scenario_map
+from views.scenarios_map import clicked_change, scenario_map
 from views.scenarios_store import history_panel, save_panel, stored_scenario
 from views.zones_data import md
 
@@ -122,24 +122,34 @@ def _from_upload(lang: str) -> Scenario | None:
             return None
 
 
-def _edited(lang: str, scenario: Scenario) -> Scenario:
-    """The scenario's changes in an editable table (one row per change; rows may be added or deleted);
-    return the scenario as edited, its unusable rows listed under the table."""
-    table = scenario_table(scenario)
+def _table_key(table: pd.DataFrame) -> str:
+    return hashlib.sha1(table.to_json().encode()).hexdigest()[:12]
+
+
+def _edited(lang: str, scenario: Scenario) -> tuple[Scenario, pd.DataFrame, str]:
+    """The scenario's changes in an editable table (one row per change; rows may be added or deleted) —
+    the draft with changes added on the map when there is one for this scenario; return the scenario as
+    edited (its unusable rows listed under the table), the table as edited and the scenario's key."""
+    origin = scenario_table(scenario)
+    origin_key = _table_key(origin)
+    draft = st.session_state.get("scen_draft")
+    table = draft[1] if draft is not None and draft[0] == origin_key else origin
+    table = table.reindex(columns=origin.columns)
     table[_TEXT] = table[_TEXT].astype(object).where(table[_TEXT].notna(), None)
     table[_NUMBERS] = table[_NUMBERS].apply(pd.to_numeric, errors="coerce")
-    key = "scen_edit_" + hashlib.sha1(table.to_json().encode()).hexdigest()[:12]
     st.markdown(f"**{t('scen_changes', lang)}**")
     edited = st.data_editor(
         table,
         num_rows="dynamic",
         hide_index=True,
-        key=key,
+        key=f"scen_edit_{_table_key(table)}",
         column_config={
             "change": st.column_config.SelectboxColumn(t("scen_col_change", lang), options=_KINDS),
-            **{c: st.column_config.TextColumn(c) for c in _TEXT},
+            **{c: st.column_config.TextColumn(t(f"scen_col_{c}", lang)) for c in _TEXT},
             **{
-                c: st.column_config.NumberColumn(c, format="%.6f" if c in ("lon", "lat") else "%g")
+                c: st.column_config.NumberColumn(
+                    t(f"scen_col_{c}", lang), format="%.6f" if c in ("lon", "lat") else "%g"
+                )
                 for c in _NUMBERS
             },
         },
@@ -149,7 +159,7 @@ def _edited(lang: str, scenario: Scenario) -> Scenario:
         st.warning(
             t("scen_problems", lang) + "\n\n" + "\n".join(f"- {md(p.text(lang))}" for p in out.problems)
         )
-    return out
+    return out, edited, origin_key
 
 
 def _after(folder: str, stamp: float, scenario: Scenario) -> Assessment:
@@ -280,7 +290,7 @@ def render() -> None:
     if scenario is None:
         return
     stored_name = scenario.name if source == "stored" else None
-    scenario = _edited(lang, scenario)
+    scenario, edited, origin_key = _edited(lang, scenario)
     seen = len(scenario.problems)
     try:
         result = evaluate_scenario(base, scenario, plan, year, level="territory")
@@ -292,9 +302,26 @@ def render() -> None:
         st.warning(md(text))
     _effect(lang, base, after, result, len(scenario.changes))
     st.subheader(t("scen_map", lang))
+    st.caption(t("scen_click_hint", lang))
     points = scenario_points(base.dataset, scenario)
     fmap = copy.deepcopy(scenario_map(folder, stamp, lang, points.to_json() if len(points) else ""))
-    st_folium(fmap, key="scen_map", height=_MAP_HEIGHT, use_container_width=True, returned_objects=[])
+    map_column, form_column = st.columns([3, 1])
+    with map_column:
+        state = st_folium(
+            fmap,
+            key="scen_map",
+            height=_MAP_HEIGHT,
+            use_container_width=True,
+            returned_objects=["last_clicked"],
+        )
+    with form_column:
+        added = clicked_change(lang, base.dataset.layer("bts_sites"), (state or {}).get("last_clicked"))
+    if added is not None:
+        st.session_state["scen_draft"] = (
+            origin_key,
+            pd.concat([edited, pd.DataFrame([added])], ignore_index=True),
+        )
+        st.rerun()
     default_name = stored_name or (
         f"Đề xuất {date.today():%d-%m-%Y}" if answer is not None else scenario.name
     )
