@@ -9,9 +9,11 @@ change.
 
 from __future__ import annotations
 
+import re
 import time
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from geo.scenarios.store import open_scenario_store
@@ -23,6 +25,7 @@ pytestmark = pytest.mark.browser
 require_browser()
 
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
@@ -117,3 +120,94 @@ def test_accept_the_suggestions_save_them_see_the_target_met_and_download_the_an
     _wait(lambda: VILLAGE_LINE in _text(driver), what="the saved scenario's effect")
     driver.save_screenshot(str(tmp_path / "scenarios_saved.png"))
     assert remote_requests(driver, "127.0.0.1") == []
+
+
+def _map_frame(driver):
+    """The scenario map's iframe (the one holding a Leaflet map)."""
+
+    def find():
+        for frame in driver.find_elements(By.CSS_SELECTOR, "iframe"):
+            driver.switch_to.frame(frame)
+            try:
+                if driver.execute_script("return !!(window.map && window.map.latLngToContainerPoint)"):
+                    return frame
+            finally:
+                driver.switch_to.default_content()
+        return None
+
+    return _wait(find, what="the scenario map")
+
+
+def test_upload_a_scenario_file_see_its_bad_row_then_add_an_operator_by_clicking_a_site(
+    server, browser, tmp_path
+):
+    url, _ = server
+    driver, _ = browser
+    sheet = tmp_path / "kich_ban_tai_len.xlsx"
+    pd.DataFrame(
+        {
+            "change": ["dùng chung", "xây cầu"],
+            "site_id": ["VTL-DBN-129", None],
+            "operators": ["VNPT", None],
+        }
+    ).to_excel(sheet, index=False)
+    driver.get(f"{url}/scenarios")
+    _click(driver, "//label[.//p[text()='Tải tệp kịch bản lên']]", "the upload choice")
+    upload = _wait(lambda: driver.find_element(By.CSS_SELECTOR, "input[type='file']"), what="the uploader")
+    upload.send_keys(str(sheet))
+    _wait(
+        lambda: "kich_ban_tai_len.xlsx" in _text(driver) and "thay đổi 'xây cầu' không rõ" in _text(driver),
+        what="the unusable row named with its file",
+    )
+    _wait(lambda: "(1 thay đổi)" in _text(driver), what="the uploaded change evaluated")
+    assert "Tỷ lệ dùng chung vị trí trạm BTS: 40,9 % → 45,5 % — chưa đạt" in _text(driver)
+
+    frame = _map_frame(driver)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", frame)
+    driver.switch_to.frame(frame)
+    # the pixel of an existing single-operator site that the file leaves alone
+    x, y = driver.execute_script(
+        """
+        let found = null;
+        window.map.eachLayer(l => {
+            const p = l.feature && l.feature.properties;
+            if (!found && l.getLatLng && p && p.tip && p.tip.startsWith("<b>VTL-DBN-101</b>")) {
+                const pt = window.map.latLngToContainerPoint(l.getLatLng());
+                found = [pt.x, pt.y];
+            }
+        });
+        return found;
+        """
+    )
+    container = driver.find_element(By.CSS_SELECTOR, ".leaflet-container")
+    ActionChains(driver).move_to_element_with_offset(
+        container, int(x - container.size["width"] / 2), int(y - container.size["height"] / 2)
+    ).click().perform()
+    driver.switch_to.default_content()
+    picked = _wait(
+        lambda: re.search(r"Trạm (VTL-DBN-101|VNP-DBN-102) đã chọn trên bản đồ\.", _text(driver)),
+        what="the clicked site (101 and 102 share one mast)",
+    ).group(1)
+    _click(driver, "//button[.//p[text()='Thêm nhà mạng này vào trạm']]", "the add button")
+    _wait(lambda: "(2 thay đổi)" in _text(driver), what="the operator added to the scenario")
+
+    def shares_drawn() -> list[str]:
+        frame = _map_frame(driver)
+        driver.switch_to.frame(frame)
+        try:
+            return driver.execute_script(
+                """
+                const tips = [];
+                window.map.eachLayer(l => {
+                    const p = l.feature && l.feature.properties;
+                    if (p && p.s === "share") tips.push(p.tip);
+                });
+                return tips;
+                """
+            )
+        finally:
+            driver.switch_to.default_content()
+
+    tips = _wait(lambda: len(shares_drawn()) == 2 and shares_drawn(), what="both shares drawn on the map")
+    assert sorted(tip.split("</b>")[0] for tip in tips) == sorted(["<b>VTL-DBN-129", f"<b>{picked}"])
+    driver.save_screenshot(str(tmp_path / "scenarios_clicked.png"))

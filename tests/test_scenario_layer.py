@@ -66,6 +66,7 @@ def test_the_layer_draws_each_kind_in_its_own_colour_with_an_escaped_tooltip():
 
 
 def test_a_click_picks_the_existing_site_within_tens_of_metres_else_none():
-    assert site_at(SITES, 103.2003, 22.0502) == "S2"  # about 40 m away
+    assert site_at(SITES, 103.2015, 22.051) == "S2"  # about 200 m away
+    assert site_at(SITES, 103.203, 22.05) is None  # about 330 m
     assert site_at(SITES, 103.15, 22.02) is None
     assert site_at(None, 103.2, 22.05) is None

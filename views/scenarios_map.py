@@ -50,10 +50,11 @@ def scenario_map(folder: str, stamp: float, lang: str, points_json: str) -> foli
 
 
 def site_at(
-    sites: gpd.GeoDataFrame | None, lon: float, lat: float, *, tolerance_m: float = 60.0
+    sites: gpd.GeoDataFrame | None, lon: float, lat: float, *, tolerance_m: float = 250.0
 ) -> str | None:
     """Return the id of the existing site nearest the click (lon, lat; EPSG:4326) when it is within about
-    ``tolerance_m`` metres, else None (the click is then a place for a new site)."""
+    ``tolerance_m`` metres, else None (the click is then a place for a new site). 250 m: a site's marker
+    at the page's usual zoom, and no planner builds a new tower that close to one that can be shared."""
     if sites is None or sites.empty or "site_id" not in sites:
         return None
     point = shapely.Point(lon, lat)

@@ -290,6 +290,8 @@ def render() -> None:
     if scenario is None:
         return
     stored_name = scenario.name if source == "stored" else None
+    for problem in scenario.problems:  # rows of the file or store that were left out
+        st.warning(md(problem.text(lang)))
     scenario, edited, origin_key = _edited(lang, scenario)
     seen = len(scenario.problems)
     try:
