@@ -1,10 +1,12 @@
-"""The scenarios page in ``AppTest``: suggestions are listed, accepting them moves the village target,
-unticking all of them leaves every target as it was."""
+"""The scenarios page in ``AppTest``: suggestions are listed and accepting them moves the village target; the
+accepted sites are saved as a version in the scenario store (never without a name of who saves), picked
+again with the same effect, and an old version is restored as the newest."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -98,3 +100,23 @@ def test_with_no_saved_scenario_the_page_says_so(store):
     at.radio(key="scen_source").set_value("stored").run()
     assert [i.value for i in at.info] == ["Chưa có kịch bản nào được lưu cho bộ dữ liệu này."]
     assert not store.exists()  # looking does not create the store
+
+
+def test_an_old_version_of_a_saved_scenario_is_restored_as_the_newest(store):
+    from geo.scenarios.model import scenario_from_table
+
+    rows = pd.DataFrame({"change": ["share", "share"], "site_id": ["VTL-DBN-129", "VTL-DBN-113"]})
+    rows["operators"] = ["VNPT", "MobiFone"]
+    with open_scenario_store(store) as opened:
+        opened.save(scenario_from_table(rows, name="Dùng chung", file="x"), user="lan")
+        opened.save(scenario_from_table(rows.iloc[:1], name="Dùng chung", file="x"), user="lan")
+    at = _scenarios_page()
+    at.radio(key="scen_source").set_value("stored").run()
+    assert at.subheader[0].value == "Chỉ tiêu toàn địa bàn trước / sau (1 thay đổi)"
+    at.text_input(key="scen_user").set_value("Mai").run()
+    at.selectbox(key="scen_restore_version").set_value(1)
+    at.button(key="scen_restore").click().run()
+    assert [s.value for s in at.success] == ["Đã khôi phục phiên bản 1 thành phiên bản 3."]
+    assert at.subheader[0].value == "Chỉ tiêu toàn địa bàn trước / sau (2 thay đổi)"
+    with open_scenario_store(store) as opened:
+        assert opened.history("Dùng chung")["saved_by"].tolist() == ["lan", "lan", "Mai"]
