@@ -214,3 +214,21 @@ def test_evaluate_finds_a_stored_scenario_by_name(tmp_path, capsys, monkeypatch)
     plan = ["--plan", "muong-lay-2023", "--year", "2025", "--level", "territory"]
     assert main(["evaluate", str(DEMO_DIR), *plan, "--scenario", "Chia sẻ"]) == 0
     assert "Tỷ lệ dùng chung vị trí trạm BTS: 40,9 % → 45,5 % — chưa đạt" in capsys.readouterr().out
+
+
+def test_planners_saving_at_once_each_get_their_own_version(store_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    open_scenario_store(store_url).close()  # the tables exist before the planners start
+
+    def planner(k: int) -> list[int]:
+        with open_scenario_store(store_url) as store:
+            return [store.save(_scenario(slice(0, 1 + (k + i) % 5)), user=f"p{k}") for i in range(3)]
+
+    with ThreadPoolExecutor(4) as pool:
+        versions = sorted(v for part in pool.map(planner, range(4)) for v in part)
+    assert versions == list(range(1, 13))
+    with open_scenario_store(store_url) as store:
+        history = store.history("Huổi Mí 2025")
+    assert history["version"].tolist() == list(range(1, 13))
+    assert history["saved_by"].value_counts().to_dict() == {"p0": 3, "p1": 3, "p2": 3, "p3": 3}
