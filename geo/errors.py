@@ -18,7 +18,9 @@ __all__ = [
     "GeoError",
     "DataError",
     "PlanError",
+    "StoreError",
     "ZoneStoreError",
+    "ScenarioStoreError",
     "errors_in",
     "ERROR_LOG",
     "log_unexpected",
@@ -110,8 +112,17 @@ class PlanError(GeoError):
     """A plan file or annex sheet that cannot be read (bad comparator, unknown indicator, ...)."""
 
 
-class ZoneStoreError(GeoError):
+class StoreError(GeoError):
+    """A store (GeoPackage file or PostGIS database, :mod:`geo.store`) that cannot be opened or written
+    safely (locked, corrupted, unreachable)."""
+
+
+class ZoneStoreError(StoreError):
     """A weak-signal zone store that cannot be opened or written safely (locked, corrupted)."""
+
+
+class ScenarioStoreError(StoreError):
+    """A scenario store that cannot be opened or written safely (locked, corrupted, unreachable)."""
 
 
 def errors_in(problems: list[Problem]) -> list[Problem]:

@@ -19,6 +19,7 @@ __all__ = [
     "LAYER_STYLES",
     "LAYER_LABELS",
     "EVIDENCE_STYLES",
+    "SCENARIO_STYLES",
     "layer_label",
 ]
 
@@ -101,6 +102,14 @@ EVIDENCE_STYLES: dict[str, dict[str, object]] = {
     "white": {"color": "#333333", "weight": 1.5, "fillColor": "#FFFFFF", "fillOpacity": 0.7},
     "grey": {"color": "#666666", "weight": 1.0, "fillColor": "#999999", "fillOpacity": 0.6},
     "disputed": {"color": "#D55E00", "weight": 3.5, "dashArray": "2 4", "fill": False},
+}
+#: A scenario's changes on the map (layers/scenario.py), unlike the existing sites (black/white circles):
+#: Okabe-Ito orange for planned sites, bluish green for an operator added to / upgrade of an existing site.
+SCENARIO_STYLES: dict[str, dict[str, object]] = {
+    "new_site": {"color": "#D55E00", "weight": 3, "fillColor": "#E69F00", "fillOpacity": 0.9, "radius": 8},
+    "share": {"color": "#009E73", "weight": 4, "fillColor": "#FFFFFF", "fillOpacity": 0.0, "radius": 11},
+    "upgrade": {"color": "#009E73", "weight": 2, "dashArray": "3 3", "fillOpacity": 0.0, "radius": 11},
+    "wifi": {"color": "#CC79A7", "weight": 3, "fillColor": "#FFFFFF", "fillOpacity": 0.9, "radius": 6},
 }
 #: Legend label per overlay layer, by language.
 LAYER_LABELS = {

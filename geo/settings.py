@@ -20,6 +20,8 @@ __all__ = [
     "PLANS_DIR",
     "ZONES_FILE_NAME",
     "ZONES_STORE_ENV",
+    "SCENARIOS_FILE_NAME",
+    "SCENARIOS_STORE_ENV",
     "YAML_LOADER",
     "STORAGE_CRS",
     "DEFAULT_METRIC_CRS",
@@ -54,6 +56,11 @@ ZONES_FILE_NAME = "vung_lom_song.gpkg"
 #: Environment variable naming a shared zone store (a ``postgresql://`` URL or a GeoPackage path) that
 #: replaces the per-dataset GeoPackage, for offices where several planners work on one territory.
 ZONES_STORE_ENV = "COVERAGE_ZONES_STORE"
+#: File name of a dataset's scenario store (a GeoPackage beside its data files, like the zones).
+SCENARIOS_FILE_NAME = "kich_ban.gpkg"
+#: Environment variable naming a shared scenario store (a ``postgresql://`` URL or a GeoPackage path)
+#: that replaces the per-dataset GeoPackage; it may be the same database as the zones' store.
+SCENARIOS_STORE_ENV = "COVERAGE_SCENARIOS_STORE"
 
 #: Everything is stored in lon/lat WGS 84.
 STORAGE_CRS = "EPSG:4326"

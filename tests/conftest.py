@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -69,3 +70,34 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         report.outcome = "failed"
         kind = "/".join(marked)
         report.longrepr = f"CI=true: the {kind} test {item.nodeid} skipped ({reason}); in CI it must run"
+
+
+def _pg_reachable(url: str) -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(url, connect_timeout=3).close()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture(params=["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)])
+def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """A fresh store (zones or scenarios), once as a .gpkg path and once as a PostGIS URL with its own
+    schema (dropped afterwards; ``COVERAGE_TEST_PG_URL`` names the server)."""
+    if request.param == "gpkg":
+        yield str(tmp_path / "store.gpkg")
+        return
+    url = os.environ.get("COVERAGE_TEST_PG_URL", "")
+    if not url or not _pg_reachable(url):
+        pytest.skip("no PostGIS server (set COVERAGE_TEST_PG_URL, e.g. via .ci/postgis.sh)")
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in url else "?"
+    yield f"{url}{separator}options=-csearch_path%3D{schema},public"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -43,7 +43,11 @@ SQUARE = box(103.2, 22.0, 103.21, 22.01)
 # -- the roles table -------------------------------------------------------------------------------------
 def test_each_role_may_do_what_the_one_before_it_may_and_more():
     assert PERMISSIONS[Role.VIEWER] == {Action.VIEW, Action.EXPORT}
-    assert PERMISSIONS[Role.EDITOR] - PERMISSIONS[Role.VIEWER] == {Action.UPLOAD_DATASETS, Action.EDIT_ZONES}
+    assert PERMISSIONS[Role.EDITOR] - PERMISSIONS[Role.VIEWER] == {
+        Action.UPLOAD_DATASETS,
+        Action.EDIT_ZONES,
+        Action.EDIT_SCENARIOS,
+    }
     assert PERMISSIONS[Role.APPROVER] - PERMISSIONS[Role.EDITOR] == {
         Action.APPROVE_ZONES,
         Action.DECIDE_SUGGESTIONS,

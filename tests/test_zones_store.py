@@ -21,7 +21,6 @@ from geo.zones import dataset_store, open_store
 from geo.zones.gpkg import GpkgZoneStore
 from geo.zones.record import Zone
 
-PG_URL = os.environ.get("COVERAGE_TEST_PG_URL", "")
 FULL_ZONE = Zone(
     name='<b>Bản Nà Luồng</b> & "khe" <script>',
     geometry=MultiPolygon(
@@ -50,35 +49,6 @@ FULL_ZONE = Zone(
     zone_id=str(uuid.UUID(int=7)),
     created_at="2024-03-05T07:08:09.010Z",
 )
-
-
-def _pg_reachable() -> bool:
-    try:
-        import psycopg
-
-        psycopg.connect(PG_URL, connect_timeout=3).close()
-    except Exception:
-        return False
-    return True
-
-
-@pytest.fixture(params=["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)])
-def store_url(request, tmp_path):
-    """A fresh store: a .gpkg path, or a PostGIS URL with its own schema (dropped afterwards)."""
-    if request.param == "gpkg":
-        yield str(tmp_path / "zones.gpkg")
-        return
-    if not PG_URL or not _pg_reachable():
-        pytest.skip("no PostGIS server (set COVERAGE_TEST_PG_URL, e.g. via .ci/postgis.sh)")
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    separator = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{separator}options=-csearch_path%3D{schema},public"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def test_every_attribute_and_geometry_round_trip_exactly(store_url):

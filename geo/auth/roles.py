@@ -4,7 +4,7 @@ Roles build on each other (each may do everything the one before it may):
 
 ========  ==========================================================================
 viewer    maps, tables, exports
-editor    + upload datasets; draw, edit, import, delete and restore zones
+editor    + upload datasets; draw, edit, import, delete and restore zones; save and restore scenarios
 approver  + set a zone to verified / resolved (or take it back), accept or dismiss suggestions
 admin     + users
 ========  ==========================================================================
@@ -53,13 +53,14 @@ class Action(StrEnum):
     EXPORT = "export"  # downloads: CSV/XLSX tables, print maps, zone exports
     UPLOAD_DATASETS = "upload_datasets"
     EDIT_ZONES = "edit_zones"  # draw, edit, import, delete and restore weak-signal zones
+    EDIT_SCENARIOS = "edit_scenarios"  # save, import and restore scenarios of planned sites
     APPROVE_ZONES = "approve_zones"  # move a zone to or from verified / resolved
     DECIDE_SUGGESTIONS = "decide_suggestions"  # accept or dismiss a suggested zone
     MANAGE_USERS = "manage_users"
 
 
 _VIEWER = frozenset({Action.VIEW, Action.EXPORT})
-_EDITOR = _VIEWER | {Action.UPLOAD_DATASETS, Action.EDIT_ZONES}
+_EDITOR = _VIEWER | {Action.UPLOAD_DATASETS, Action.EDIT_ZONES, Action.EDIT_SCENARIOS}
 _APPROVER = _EDITOR | {Action.APPROVE_ZONES, Action.DECIDE_SUGGESTIONS}
 #: The table of permissions: what each role may do.
 PERMISSIONS: dict[Role, frozenset[Action]] = {
@@ -80,6 +81,7 @@ _ACTION_LABELS: dict[Action, tuple[str, str]] = {
     Action.EXPORT: ("tải xuống", "download exports"),
     Action.UPLOAD_DATASETS: ("tải bộ dữ liệu lên", "upload datasets"),
     Action.EDIT_ZONES: ("vẽ, sửa, xóa vùng lõm sóng", "draw, edit or delete weak-signal zones"),
+    Action.EDIT_SCENARIOS: ("lưu hoặc khôi phục kịch bản", "save or restore scenarios"),
     Action.APPROVE_ZONES: (
         "đặt vùng sang (hoặc bỏ) trạng thái đã xác minh / đã xử lý",
         "set a zone to (or back from) verified / resolved",

@@ -373,14 +373,18 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``python -m geo`` with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
     argv = sys.argv[1:] if argv is None else argv
     head, command = _global_options(argv)
-    if command == "zones":  # weak-signal zones have their own parser (geo/cli/zones.py)
+    # the stores have their own parsers (geo/cli/zones.py, geo/cli/scenario_store.py)
+    if command in ("zones", "scenarios"):
+        from geo.cli.scenario_store import scenarios_main
         from geo.cli.zones import zones_main
 
         rest = argv[len(head) + 1 :]
         lang = [w for k, w in enumerate(head[1:]) if head[k] == "--lang"] + [
             w.split("=", 1)[1] for w in head if w.startswith("--lang=")
         ]
-        return zones_main([*(["--lang", lang[-1]] if lang else []), *rest])
+        return (zones_main if command == "zones" else scenarios_main)(
+            [*(["--lang", lang[-1]] if lang else []), *rest]
+        )
     if command in ("users", "serve"):  # shared offices: accounts, and starting the app (geo/cli/)
         from geo.cli.serve import serve_main
         from geo.cli.users import users_main

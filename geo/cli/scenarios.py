@@ -26,9 +26,18 @@ _SUFFIXES = (".geojson", ".json", ".kml", ".xlsx", ".csv")
 
 
 def find_scenario(name_or_file: str, dataset_folder: str) -> Scenario:
-    """Read the scenario ``name_or_file``: a file, else ``<dataset>/scenarios/<name>.<suffix>``."""
+    """Read the scenario ``name_or_file``: a file, else the latest version of that name in the dataset's
+    scenario store (:func:`geo.scenarios.store.dataset_scenario_store`), else
+    ``<dataset>/scenarios/<name>.<suffix>``."""
+    from geo.scenarios.store import dataset_scenario_store, open_scenario_store
+
     path = Path(name_or_file)
     if not path.exists():
+        store = open_scenario_store(dataset_scenario_store(dataset_folder), create=False)
+        if store is not None:
+            with store:
+                if name_or_file in set(store.list()["scenario"]):
+                    return store.get(name_or_file)
         folder = Path(dataset_folder) / "scenarios"
         found = [folder / f"{name_or_file}{s}" for s in _SUFFIXES if (folder / f"{name_or_file}{s}").exists()]
         if not found:

@@ -15,7 +15,8 @@ change             columns used                 effect on the applied dataset
 ``ftth``           village (uid or name)        the village's ``ftth`` becomes true
 =================  ===========================  ==============================================
 
-Files: GeoJSON (points as geometry), KML (via GDAL) or XLSX/CSV (``lon``/``lat`` columns, EPSG:4326).
+Files: GeoJSON (points as geometry), KML (via GDAL; read and written) or XLSX/CSV (``lon``/``lat``
+columns, EPSG:4326).
 Rows that cannot be used are reported as bilingual :class:`geo.errors.Problem` s naming the file and
 the row (1-based, header included for tables; feature number for GeoJSON), never dropped silently.
 """
@@ -36,7 +37,17 @@ from geo.model import Dataset
 from geo.names import fold_word, name_keys
 from geo.settings import STORAGE_CRS
 
-__all__ = ["CHANGES", "COLUMNS", "Scenario", "read_scenario", "write_scenario", "apply_scenario"]
+__all__ = [
+    "CHANGES",
+    "COLUMNS",
+    "Scenario",
+    "read_scenario",
+    "scenario_from_table",
+    "scenario_points",
+    "scenario_table",
+    "write_scenario",
+    "apply_scenario",
+]
 
 #: Change kinds, keyed by the folded words a planner may write.
 CHANGES = {
@@ -102,26 +113,46 @@ def read_scenario(path: str | Path, *, name: str | None = None) -> Scenario:
             f"{path.name}: không đọc được kịch bản — cần tệp .geojson, .kml, .xlsx hoặc .csv có sẵn.",
             f"{path.name}: cannot read the scenario — give an existing .geojson, .kml, .xlsx or .csv file.",
         )
-    first_row = 1
     try:
         if path.suffix.lower() in (".xlsx", ".csv"):
             df = pd.read_excel(path) if path.suffix.lower() == ".xlsx" else pd.read_csv(path)
-            df.columns = [_column_name(c) for c in df.columns]
-            lon = pd.to_numeric(df.get("lon", pd.Series(np.nan, index=df.index)), errors="coerce")
-            lat = pd.to_numeric(df.get("lat", pd.Series(np.nan, index=df.index)), errors="coerce")
-            located = np.isfinite(lon.to_numpy(float)) & np.isfinite(lat.to_numpy(float))
-            geometry = np.where(located, shapely.points(lon, lat), None)
-            gdf = gpd.GeoDataFrame(df, geometry=geometry, crs=STORAGE_CRS)
-            first_row = 2
-        else:
-            gdf = gpd.read_file(path).to_crs(STORAGE_CRS)
-            gdf.columns = [c if c == "geometry" else _column_name(c) for c in gdf.columns]
+            return scenario_from_table(df, name=name or path.stem, file=path.name, first_row=2)
+        gdf = gpd.read_file(path).to_crs(STORAGE_CRS)
+        gdf.columns = [c if c == "geometry" else _column_name(c) for c in gdf.columns]
     except (OSError, ValueError, KeyError) as exc:
         raise DataError(
             f"{path.name}: tệp kịch bản hỏng ({exc}) — lưu lại từ QGIS/Excel rồi thử lại.",
             f"{path.name}: the scenario file is broken ({exc}) — save it again from QGIS/Excel and retry.",
         ) from None
-    return _checked(gdf.reset_index(drop=True), path.name, name or path.stem, first_row)
+    return _checked(gdf.reset_index(drop=True), path.name, name or path.stem, 1)
+
+
+def scenario_from_table(df: pd.DataFrame, *, name: str, file: str, first_row: int = 1) -> Scenario:
+    """A scenario from a table of changes (:data:`COLUMNS`, point as ``lon``/``lat`` in EPSG:4326; column
+    names as a planner writes them, ``"Site ID"`` for ``site_id``): a sheet, or the table edited on the page.
+
+    ``file`` names the table in problems and ``first_row`` is the number of its first data row (2 for a
+    sheet with a header); unusable rows are left out and reported in ``problems``, as for a file.
+    """
+    df = pd.DataFrame(df).copy()
+    df.columns = [_column_name(c) for c in df.columns]
+    lon = pd.to_numeric(df.get("lon", pd.Series(np.nan, index=df.index)), errors="coerce")
+    lat = pd.to_numeric(df.get("lat", pd.Series(np.nan, index=df.index)), errors="coerce")
+    located = np.isfinite(lon.to_numpy(float)) & np.isfinite(lat.to_numpy(float))
+    geometry = np.where(located, shapely.points(lon.to_numpy(float), lat.to_numpy(float)), None)
+    gdf = gpd.GeoDataFrame(
+        df.drop(columns=["lon", "lat"], errors="ignore"), geometry=geometry, crs=STORAGE_CRS
+    )
+    return _checked(gdf.reset_index(drop=True), file, name, first_row)
+
+
+def scenario_table(scenario: Scenario) -> pd.DataFrame:
+    """The scenario's changes as a plain table: :data:`COLUMNS` then ``lon``/``lat`` (EPSG:4326, empty for
+    changes without a point) — what :func:`scenario_from_table` reads back."""
+    gdf = scenario.changes
+    df = pd.DataFrame(gdf[COLUMNS]).reset_index(drop=True)
+    df["lon"], df["lat"] = shapely.get_x(gdf.geometry.values), shapely.get_y(gdf.geometry.values)
+    return df
 
 
 def _checked(gdf: gpd.GeoDataFrame, file: str, name: str, first_row: int) -> Scenario:
@@ -179,16 +210,37 @@ def _checked(gdf: gpd.GeoDataFrame, file: str, name: str, first_row: int) -> Sce
 
 
 def write_scenario(scenario: Scenario, path: str | Path) -> Path:
-    """Write ``scenario`` as GeoJSON or XLSX (``lon``/``lat`` columns); returns the path."""
+    """Write ``scenario`` as GeoJSON, KML (both EPSG:4326; changes without a point have no geometry) or
+    XLSX (sheet ``kich_ban``, ``lon``/``lat`` columns); returns the path. Each reads back with
+    :func:`read_scenario` to the same changes."""
     path = Path(path)
-    gdf = scenario.changes[[*COLUMNS, "geometry"]]
-    if path.suffix.lower() == ".xlsx":
-        df = pd.DataFrame(gdf.drop(columns="geometry"))
-        df["lon"], df["lat"] = shapely.get_x(gdf.geometry.values), shapely.get_y(gdf.geometry.values)
-        df.to_excel(path, index=False, sheet_name="kich_ban")
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        scenario_table(scenario).to_excel(path, index=False, sheet_name="kich_ban")
+    elif suffix == ".kml":
+        gdf = scenario.changes[[*COLUMNS, "geometry"]].astype({c: "string" for c in COLUMNS})
+        gdf.to_file(path, driver="KML")
     else:
-        gdf.to_file(path, driver="GeoJSON")
+        scenario.changes[[*COLUMNS, "geometry"]].to_file(path, driver="GeoJSON")
     return path
+
+
+def scenario_points(dataset: Dataset, scenario: Scenario) -> gpd.GeoDataFrame:
+    """Where each change of ``scenario`` is on the map (EPSG:4326; :data:`COLUMNS` + geometry): new sites and
+    Wi-Fi points at their own point, ``share``/``upgrade`` at the existing site they name (its first row);
+    changes of unknown sites and FTTH (a village, not a point) are left out."""
+    changes = scenario.changes
+    sites = dataset.layers.get("bts_sites")
+    at_site = changes["change"].isin(["share", "upgrade"]).to_numpy()
+    geometry = changes.geometry.to_numpy().copy()
+    if sites is not None and "site_id" in sites and at_site.any():
+        ids = _text(sites["site_id"])
+        first = pd.Series(sites.geometry.to_numpy(), index=ids.to_numpy())
+        first = first[~first.index.duplicated()]
+        geometry[at_site] = _text(changes["site_id"])[at_site].map(first).to_numpy()
+    out = gpd.GeoDataFrame(changes[COLUMNS].copy(), geometry=list(geometry), crs=STORAGE_CRS)
+    located = out.geometry.notna() & ~out.geometry.is_empty & (out["change"] != "ftth")
+    return out[located.to_numpy()].reset_index(drop=True)
 
 
 def _text(series: pd.Series) -> pd.Series:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from geo.errors import DataError, GeoError
 from geo.settings import ZONES_FILE_NAME, ZONES_STORE_ENV
+from geo.store.base import is_url
 
 if TYPE_CHECKING:
     from geo.zones.store import ZoneStore
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
 __all__ = ["dataset_store", "open_store", "store_stamp"]
 
 log = logging.getLogger(__name__)
-
-_URL_PREFIXES = ("postgresql://", "postgres://")
 
 
 def dataset_store(folder: str | Path) -> str:
@@ -42,7 +41,7 @@ def open_store(store: str | Path, *, create: bool = True) -> ZoneStore | None:
     :class:`DataError` for a name that is neither.
     """
     text = str(store)
-    if text.startswith(_URL_PREFIXES):
+    if is_url(text):
         from geo.zones.pg import PgZoneStore
 
         return PgZoneStore(text)
@@ -65,13 +64,13 @@ def store_stamp(store: str | Path) -> tuple[int, int]:
     when it does not exist; a shared store's :meth:`ZoneStore.stamp`, (-1, -1) when it cannot be
     reached (logged; the page then shows the store as unavailable instead of failing)."""
     text = str(store)
-    if text.startswith(_URL_PREFIXES):
+    if is_url(text):
         try:
             with open_store(text) as opened:
                 return opened.stamp()
         except GeoError as exc:
             log.warning("weak-signal zone store unreachable: %s", exc.en)
             return (-1, -1)
-    from geo.zones.gpkg import file_stamp
+    from geo.store.gpkg import file_stamp
 
     return file_stamp(Path(text)) if Path(text).exists() else (0, 0)

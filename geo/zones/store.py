@@ -12,11 +12,9 @@ The backends subclass :class:`ZoneStore`: GeoPackage in :mod:`geo.zones.gpkg`, P
 
 from __future__ import annotations
 
-import abc
 import logging
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 import geopandas as gpd
@@ -25,7 +23,8 @@ import pandas as pd
 import shapely
 
 from geo.auth.roles import Action, Actor, require, zone_change_actions
-from geo.errors import DataError, errors_in
+from geo.errors import DataError, ZoneStoreError, errors_in
+from geo.store.base import BUSY_TIMEOUT_S, SqlStore, now_text
 from geo.zones.record import EDITABLE_FIELDS, ZONE_FIELDS, Zone, check_transition, validate_zones, zones_frame
 
 __all__ = [
@@ -37,18 +36,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: How long a save waits for another planner's save to finish before giving up (seconds).
-BUSY_TIMEOUT_S = 15.0
 #: Columns of :meth:`ZoneStore.history`.
 HISTORY_COLUMNS = ["zone_id", "at", "changed_by", "action", "field", "old_value", "new_value"]
 _DISMISSED_COLUMNS = ["suggestion_id", "dismissed_by", "at", "reason"]
 _ATTRIBUTES = [f for f in ZONE_FIELDS if f != "zone_id"]
-
-
-def now_text() -> str:
-    """Return the current UTC time as the stores write it: ``"2025-07-01T08:30:00.123Z"``."""
-    now = datetime.now(UTC)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
 def _history_text(field: str, value: Any) -> str | None:
@@ -70,7 +61,7 @@ def _plain(record: dict) -> dict:
     return out
 
 
-class ZoneStore(abc.ABC):
+class ZoneStore(SqlStore):
     """A place that keeps zones: the public methods; backends provide the transaction and geometry encoding.
 
     Every method taking ``user`` (an :class:`geo.auth.Actor`, or a bare name for the local single planner, an
@@ -81,42 +72,8 @@ class ZoneStore(abc.ABC):
     nothing; a store fault (locked, corrupted, unreachable) raises :class:`ZoneStoreError`.
     """
 
-    label: str
-    #: SQL expression turning the ``geometry`` parameter into the stored geometry.
-    _GEOM_IN = "%(geometry)s"
-    #: SQL expression reading the stored geometry as something :meth:`_decode` accepts.
-    _GEOM_OUT = "geom"
-    #: Row lock for read-modify-write inside a transaction.
-    _LOCK = ""
-
-    @abc.abstractmethod
-    def _transaction(self) -> Any:
-        """Context manager yielding a DB-API cursor inside one write transaction (commit on success)."""
-
-    @abc.abstractmethod
-    def _encode(self, geom: shapely.Geometry) -> bytes:
-        """Geometry → the bytes bound to ``%(geometry)s``."""
-
-    @abc.abstractmethod
-    def _decode(self, value: Any) -> shapely.Geometry:
-        """Stored geometry (as selected by ``_GEOM_OUT``) → shapely geometry."""
-
-    def _sql(self, text: str) -> str:
-        """Adapt the ``%(name)s`` placeholders to the driver (psycopg uses them as they are)."""
-        return text
-
-    def _reading(self) -> Any:
-        """Context manager yielding a cursor for reads (by default a transaction too)."""
-        return self._transaction()
-
-    def close(self) -> None:  # noqa: B027 - optional hook: only backends holding a connection override it
-        """Release the connection, if the backend keeps one."""
-
-    def __enter__(self) -> ZoneStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    WHAT = ("kho vùng lõm sóng", "zone store")
+    ERROR = ZoneStoreError
 
     # -- reading -----------------------------------------------------------------------------------
     def _select(
@@ -210,19 +167,7 @@ class ZoneStore(abc.ABC):
         return [_plain(row) for row in valid.drop(columns="source_row").to_dict("records")]
 
     def _log(self, cur: Any, rows: list[dict]) -> None:
-        if rows:
-            cur.executemany(
-                self._sql(
-                    "INSERT INTO weak_zone_history (zone_id, at, changed_by, action, field, old_value, "
-                    "new_value) VALUES (%(zone_id)s, %(at)s, %(changed_by)s, %(action)s, %(field)s, "
-                    "%(old_value)s, %(new_value)s)"
-                ),
-                rows,
-            )
-        self._touched(cur)
-
-    def _touched(self, cur: Any) -> None:  # noqa: B027 - optional hook
-        """Hook run in every write transaction (the GeoPackage updates gpkg_contents.last_change)."""
+        self._insert(cur, "weak_zone_history", rows)
 
     def add_many(self, zones: Iterable[Zone], *, user: Actor | str) -> list[str]:
         """Add zones in one transaction (all or none) and return their ids.
