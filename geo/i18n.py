@@ -99,6 +99,10 @@ _VI = {
     "tip_target": "Chỉ tiêu",
     "tip_gap": "Còn thiếu",
     "tip_status": "Trạng thái",
+    "tip_coverage_source": "Nguồn phủ sóng",
+    "coverage_source": "Nguồn phủ sóng",
+    "coverage_source_help": "Chỉ tiêu, màu, chú giải và tổng hợp theo nguồn này. Đo kiểm: thôn có từ {n} "
+    "phép đo trở lên theo đa số phép đo đạt/không đạt; thôn khác theo nguồn tự động.",
     "tip_missed_count": "Số chỉ tiêu chưa đạt",
     "tip_operators": "Nhà mạng",
     "tip_technologies": "Công nghệ",
@@ -385,6 +389,11 @@ _EN = {
     "tip_target": "Target",
     "tip_gap": "Gap",
     "tip_status": "Status",
+    "tip_coverage_source": "Source of coverage",
+    "coverage_source": "Source of coverage",
+    "coverage_source_help": "Indicators, colours, tooltips and the summary follow this source. Speed tests: "
+    "villages with {n} or more tests follow the majority of served / not served tests; other villages "
+    "follow the automatic source.",
     "tip_missed_count": "Targets missed",
     "tip_operators": "Operators",
     "tip_technologies": "Technologies",

@@ -134,12 +134,16 @@ class CoverageSettings:
     mobile_height_m: float = 1.5
     #: Which source decides a village's coverage when operators gave maps (``operator_coverage``):
     #: ``auto`` (reported for the operators who gave a map of a technology, modelled for the others),
-    #: ``reported`` (only the operators' maps) or ``modelled`` (only the model above).
+    #: ``reported`` (only the operators' maps), ``modelled`` (only the model above) or ``measured``
+    #: (villages with at least ``measured_min_tests`` mobile speed tests judged by their majority,
+    #: served or not; the others as under ``auto``; :mod:`geo.compute.measured`).
     source: str = "auto"
     #: A speed test is "served" when its download (Mbit/s) reaches its technology's threshold (FCC BDC).
     served_mbps: dict[str, float] = field(default_factory=lambda: {"4G": 5.0, "5G": 35.0})
     #: A village is "disputed" when at least this many tests contradict its coverage (and outnumber the rest).
     dispute_min_tests: int = 10
+    #: Under ``source: measured``, a village is judged by its tests when it has at least this many.
+    measured_min_tests: int = 10
 
 
 @dataclass(frozen=True)
@@ -177,7 +181,7 @@ class SettingsError(ValueError):
 #: Allowed values of the text settings that name a choice.
 _CHOICES = {
     ("coverage", "model"): ("radius", "pathloss", "terrain"),
-    ("coverage", "source"): ("auto", "reported", "modelled"),
+    ("coverage", "source"): ("auto", "reported", "modelled", "measured"),
 }
 #: Settings that are shares (0–1); every other number must be positive.
 _SHARES = {("indicators", "village_covered_share")}

@@ -11,7 +11,9 @@ of) one of that operator's polygons of the technology.
 * ``auto`` (default): reported for the operators who gave a map of the technology, modelled for the
   others;
 * ``reported``: only the maps (an operator without a map covers nothing);
-* ``modelled``: only the model (radius / pathloss / terrain), as without the layer.
+* ``modelled``: only the model (radius / pathloss / terrain), as without the layer;
+* ``measured``: as ``auto`` at every sample point; :mod:`geo.compute.measured` then judges the villages
+  with enough speed tests by them.
 
 Bits are uint8 operator masks (bit ``i`` = :data:`geo.settings.OPERATORS` ``[i]``).
 """

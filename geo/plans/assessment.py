@@ -15,6 +15,7 @@ The tables it returns are shared (the page serves them to every session): read t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 
 import geopandas as gpd
@@ -23,6 +24,7 @@ import pandas as pd
 from geo.compute.coverage import SiteModel, coverage_areas, prepare_sites
 from geo.compute.hierarchy import Hierarchy, build_hierarchy
 from geo.compute.indicators import compute_indicators, village_coverage
+from geo.compute.measured import MEASURED, measured_coverage
 from geo.model import Dataset
 from geo.plans.evaluate import evaluate, unit_geometries
 from geo.plans.targets import Plan
@@ -46,6 +48,7 @@ class Assessment:
         self._evaluations: dict[tuple[str, int, str], tuple[Plan, pd.DataFrame]] = {}
         self._geometries: dict[str, gpd.GeoDataFrame] = {}
         self._coverage: dict[tuple[str | tuple[str, ...], bool], gpd.GeoDataFrame] = {}
+        self._sources: dict[str, Assessment] = {}
 
     @classmethod
     def of(cls, source: Dataset | Assessment) -> Assessment:
@@ -83,10 +86,35 @@ class Assessment:
         """The BTS sites ready for coverage tests (:func:`geo.compute.coverage.prepare_sites`)."""
         return prepare_sites(self.dataset, self.hierarchy)
 
+    @property
+    def source(self) -> str:
+        """The source of coverage this assessment uses (``settings.coverage.source``)."""
+        return self.settings.coverage.source
+
+    def with_source(self, source: str | None) -> Assessment:
+        """The assessment of the same dataset with coverage from ``source`` (``auto``, ``reported``,
+        ``modelled`` or ``measured``; None = the dataset's own): ``self`` for the dataset's own source,
+        else one assessment per source, kept here, sharing this one's hierarchy and sites (they do not
+        depend on the source), so the page's source choice computes each source's coverage,
+        indicators and evaluations once per dataset version."""
+        if source is None or source == self.source:
+            return self
+        if source not in self._sources:
+            coverage = replace(self.settings.coverage, source=source)
+            dataset = replace(self.dataset, settings=replace(self.settings, coverage=coverage))
+            other = Assessment(dataset)
+            other.__dict__.update(hierarchy=self.hierarchy, sites=self.sites)
+            self._sources[source] = other
+        return self._sources[source]
+
     @cached_property
     def village_coverage(self) -> pd.DataFrame:
-        """Coverage per unit of the deepest unit layer (:func:`geo.compute.indicators.village_coverage`)."""
-        return village_coverage(self.dataset, self.hierarchy, self.sites)
+        """Coverage per unit of the deepest unit layer (:func:`geo.compute.indicators.village_coverage`;
+        under the ``measured`` source, then :func:`geo.compute.measured.measured_coverage`)."""
+        table = village_coverage(self.dataset, self.hierarchy, self.sites)
+        if self.source == MEASURED:
+            table = measured_coverage(self.dataset, self.hierarchy, table)
+        return table
 
     @cached_property
     def computed(self) -> pd.DataFrame:
