@@ -27,6 +27,7 @@ from geo.compute.indicators import compute_indicators, village_coverage
 from geo.compute.measured import MEASURED, measured_coverage
 from geo.model import Dataset
 from geo.plans.evaluate import evaluate, unit_geometries
+from geo.plans.spots import spot_rows
 from geo.plans.targets import Plan
 
 __all__ = ["Assessment", "PIECES"]
@@ -49,6 +50,7 @@ class Assessment:
         self._geometries: dict[str, gpd.GeoDataFrame] = {}
         self._coverage: dict[tuple[str | tuple[str, ...], bool], gpd.GeoDataFrame] = {}
         self._sources: dict[str, Assessment] = {}
+        self._spots: dict[str, pd.DataFrame] = {}
 
     @classmethod
     def of(cls, source: Dataset | Assessment) -> Assessment:
@@ -128,9 +130,12 @@ class Assessment:
         computed = self.computed
         return computed if level is None else computed[computed["level"] == level]
 
-    def evaluate(self, plan: Plan, year: int, level: str = "commune") -> pd.DataFrame:
+    def evaluate(self, plan: Plan, year: int, level: str = "commune", *, spots: bool = False) -> pd.DataFrame:
         """The status table of ``plan`` for ``year`` at ``level`` (:func:`geo.plans.evaluate.evaluate`), once
-        per plan, year and level."""
+        per plan, year and level; with ``spots``, followed by the white/grey-spot rows of
+        :meth:`spot_rows` (information without a target, empty ``status``)."""
+        if spots:
+            return pd.concat([self.evaluate(plan, year, level), self.spot_rows(level)], ignore_index=True)
         key = (plan.id, int(year), level)
         kept = self._evaluations.get(key)
         if kept is None or not (kept[0] is plan or kept[0] == plan):
@@ -139,6 +144,13 @@ class Assessment:
             )
             kept = self._evaluations[key] = (plan, table)
         return kept[1]
+
+    def spot_rows(self, level: str) -> pd.DataFrame:
+        """White and grey spots per unit at ``level`` as informational evaluation rows
+        (:func:`geo.plans.spots.spot_rows`), once per level."""
+        if level not in self._spots:
+            self._spots[level] = spot_rows(self.dataset, self.hierarchy, self.village_coverage, level)
+        return self._spots[level]
 
     def geometries(self, level: str) -> gpd.GeoDataFrame:
         """The unit polygons at ``level`` (:func:`geo.plans.evaluate.unit_geometries`)."""
