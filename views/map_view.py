@@ -44,6 +44,7 @@ from views.map_data import (
     view_for,
 )
 from views.map_export import export_panel
+from views.map_profile import profile_panel
 
 _MAP_HEIGHT = 620
 log = logging.getLogger(__name__)
@@ -284,6 +285,8 @@ def _body(lang: str, dataset, folder: str, stamp: float) -> None:
     uid = unit_at(geoms, clicked["lng"], clicked["lat"]) if clicked else zoom_uid
     with side_column:
         _unit_panel(lang, rows, uid)
+        if clicked:
+            profile_panel(lang, folder, stamp, clicked["lng"], clicked["lat"])
         _summary(lang, folder, stamp, request)
     _missing(lang, table)
     export_panel(lang, dataset, rows, request, stamp)
