@@ -144,6 +144,12 @@ class CoverageSettings:
     dispute_min_tests: int = 10
     #: Under ``source: measured``, a village is judged by its tests when it has at least this many.
     measured_min_tests: int = 10
+    #: Operators' reported coverage: a cell or polygon whose ``signal_dbm`` is below this level (dBm, per
+    #: technology; 4G/5G RSRP, as Ofcom's -105 dBm outdoor level) does not cover; without signal_dbm it does.
+    reported_min_dbm: dict[str, float] = field(default_factory=lambda: {"4G": -105.0, "5G": -105.0})
+    #: Side (m) of a grid-CSV cell of operator coverage when the file has no ``cell_m`` column (BNetzA's
+    #: 100 m grid); squares are drawn in ``metric_crs`` around each cell centre.
+    reported_cell_m: float = 100.0
 
 
 @dataclass(frozen=True)
@@ -183,8 +189,9 @@ _CHOICES = {
     ("coverage", "model"): ("radius", "pathloss", "terrain"),
     ("coverage", "source"): ("auto", "reported", "modelled", "measured"),
 }
-#: Settings that are shares (0–1); every other number must be positive.
+#: Settings that are shares (0–1); signal levels (dBm, any sign); every other number must be positive.
 _SHARES = {("indicators", "village_covered_share")}
+_SIGNED = {("coverage", "reported_min_dbm")}
 
 
 def _number(value: Any, path: tuple[str, ...], kind: type) -> float | int:
@@ -205,7 +212,9 @@ def _number(value: Any, path: tuple[str, ...], kind: type) -> float | int:
             f"settings.{name} must be a number, not {value!r}.",
         )
     low, high = (0.0, 1.0) if path in _SHARES else (0.0, math.inf)
-    if not low <= number <= high or (high == math.inf and number <= 0):
+    if path[:2] in _SIGNED:
+        low = -math.inf
+    if not low <= number <= high or (high == math.inf and low == 0.0 and number <= 0):
         bounds_vi = "từ 0 đến 1" if path in _SHARES else "lớn hơn 0"
         bounds_en = "between 0 and 1" if path in _SHARES else "greater than 0"
         raise SettingsError(
