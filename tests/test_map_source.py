@@ -20,7 +20,7 @@ PLAN = "muong-lay-2023"
 VILLAGES = "village_mobile_bb_coverage"
 
 
-def _html(source: str | None) -> str:
+def _html(source: str | None, indicator: str = VILLAGES) -> str:
     dataset, plan = read_dataset(), load_plans()[PLAN]
     assessment = Assessment(dataset).with_source(source)
     sources = MapSources(
@@ -29,7 +29,7 @@ def _html(source: str | None) -> str:
         coverage=lambda tech, per_operator: assessment.coverage(tech, per_operator=per_operator),
         assessment=lambda: assessment,
     )
-    request = MapRequest(folder="demo", plan_id=PLAN, year=2025, level="village", indicator=VILLAGES)
+    request = MapRequest(folder="demo", plan_id=PLAN, year=2025, level="village", indicator=indicator)
     html = build_map(request, dataset=dataset, plan=plan, sources=sources).get_root().render()
     return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), html)
 
@@ -40,6 +40,7 @@ def test_village_tooltips_say_which_source_decided():
     assert "cần 10 để theo đo kiểm" in measured  # villages with few tests say what decided instead
     modelled = _html("modelled")
     assert "mô hình bán kính phục vụ" in modelled and "đo kiểm:" not in modelled
+    assert "Nguồn phủ sóng" not in _html("measured", "village_ftth_coverage")  # FTTH owes nothing to it
 
 
 @pytest.fixture

@@ -35,12 +35,12 @@ def _frame(links: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("link_site", lang): links["site"],
-            t("spot_operator", lang): links["operators"],
+            t("link_margin", lang): links["margin_db"],
+            t("link_covered", lang): links["covered"].map({True: yes, False: no}),
             t("link_distance", lang): (links["distance_m"] / 1000).round(2),
             t("link_loss", lang): links["total_loss_db"],
-            t("link_margin", lang): links["margin_db"],
             t("link_los", lang): links["line_of_sight"].map({True: yes, False: no}).fillna("—"),
-            t("link_covered", lang): links["covered"].map({True: yes, False: no}),
+            t("spot_operator", lang): links["operators"],
         }
     )
 

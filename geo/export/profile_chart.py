@@ -38,11 +38,11 @@ _WORDS = {
 
 
 def profile_figure(
-    profile: TerrainProfile, *, lang: str = "vi", size: tuple[float, float] = (6.4, 3.0)
+    profile: TerrainProfile, *, lang: str = "vi", size: tuple[float, float] = (4.8, 3.2)
 ) -> Figure:
     """Return the chart of ``profile`` (distances in km, heights in m) as a matplotlib ``Figure``."""
     words = _WORDS[lang]
-    fig = Figure(figsize=size, dpi=110)
+    fig = Figure(figsize=size, dpi=150)
     ax = fig.add_subplot()
     km = profile.distance_m / 1000.0
     bottom = float(min(profile.ground_m.min(), (profile.line_m - profile.fresnel_m).min())) - 20.0
