@@ -15,6 +15,8 @@ else any operator. Only mobile tests (``network``) count.
 * :func:`disputed_villages` — villages whose coverage (the ``covered`` of the coverage table, from the
   chosen source) is contradicted by at least ``settings.coverage.dispute_min_tests`` tests that also
   outnumber the agreeing ones; the tests' row numbers are attached as evidence.
+* :func:`tests_in_units` — the tests located in the units of a coverage table, with per-unit counts
+  (shared by :func:`disputed_villages` and :mod:`geo.compute.measured`);
 * :func:`white_grey_spots` — per village and technology, how many operators cover it (share ≥
   ``village_covered_share``): 0 is a **white** spot, exactly 1 a **grey** one (BNetzA's terms).
 """
