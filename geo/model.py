@@ -50,7 +50,7 @@ LAYER_FIELDS: dict[str, dict[str, list[str]]] = {
     },
     "settlements": {"required": [], "optional": ["name", "households", "population"]},
     #: Operators' reported coverage: polygons per operator and technology (geo.compute.reported).
-    "operator_coverage": {"required": ["operator", "technology"], "optional": ["signal_dbm"]},
+    "operator_coverage": {"required": ["operator", "technology"], "optional": ["signal_dbm", "cell_m"]},
     **{level: UNIT_FIELDS for level in UNIT_LEVELS},
     **{layer: {"required": [], "optional": ["name", "kind"]} for layer in REFERENCE_LAYERS},
 }

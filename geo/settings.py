@@ -141,12 +141,22 @@ class CoverageSettings:
     mobile_height_m: float = 1.5
     #: Which source decides a village's coverage when operators gave maps (``operator_coverage``):
     #: ``auto`` (reported for the operators who gave a map of a technology, modelled for the others),
-    #: ``reported`` (only the operators' maps) or ``modelled`` (only the model above).
+    #: ``reported`` (only the operators' maps), ``modelled`` (only the model above) or ``measured``
+    #: (villages with at least ``measured_min_tests`` mobile speed tests judged by their majority,
+    #: served or not; the others as under ``auto``; :mod:`geo.compute.measured`).
     source: str = "auto"
     #: A speed test is "served" when its download (Mbit/s) reaches its technology's threshold (FCC BDC).
     served_mbps: dict[str, float] = field(default_factory=lambda: {"4G": 5.0, "5G": 35.0})
     #: A village is "disputed" when at least this many tests contradict its coverage (and outnumber the rest).
     dispute_min_tests: int = 10
+    #: Under ``source: measured``, a village is judged by its tests when it has at least this many.
+    measured_min_tests: int = 10
+    #: Operators' reported coverage: a cell or polygon whose ``signal_dbm`` is below this level (dBm, per
+    #: technology; 4G/5G RSRP, as Ofcom's -105 dBm outdoor level) does not cover; without signal_dbm it does.
+    reported_min_dbm: dict[str, float] = field(default_factory=lambda: {"4G": -105.0, "5G": -105.0})
+    #: Side (m) of a grid-CSV cell of operator coverage when the file has no ``cell_m`` column (BNetzA's
+    #: 100 m grid); squares are drawn in ``metric_crs`` around each cell centre.
+    reported_cell_m: float = 100.0
 
 
 @dataclass(frozen=True)
@@ -184,10 +194,11 @@ class SettingsError(ValueError):
 #: Allowed values of the text settings that name a choice.
 _CHOICES = {
     ("coverage", "model"): ("radius", "pathloss", "terrain"),
-    ("coverage", "source"): ("auto", "reported", "modelled"),
+    ("coverage", "source"): ("auto", "reported", "modelled", "measured"),
 }
-#: Settings that are shares (0–1); every other number must be positive.
+#: Settings that are shares (0–1); signal levels (dBm, any sign); every other number must be positive.
 _SHARES = {("indicators", "village_covered_share")}
+_SIGNED = {("coverage", "reported_min_dbm")}
 
 
 def _number(value: Any, path: tuple[str, ...], kind: type) -> float | int:
@@ -208,7 +219,9 @@ def _number(value: Any, path: tuple[str, ...], kind: type) -> float | int:
             f"settings.{name} must be a number, not {value!r}.",
         )
     low, high = (0.0, 1.0) if path in _SHARES else (0.0, math.inf)
-    if not low <= number <= high or (high == math.inf and number <= 0):
+    if path[:2] in _SIGNED:
+        low = -math.inf
+    if not low <= number <= high or (high == math.inf and low == 0.0 and number <= 0):
         bounds_vi = "từ 0 đến 1" if path in _SHARES else "lớn hơn 0"
         bounds_en = "between 0 and 1" if path in _SHARES else "greater than 0"
         raise SettingsError(

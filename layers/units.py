@@ -71,18 +71,19 @@ def _tooltip(gdf: gpd.GeoDataFrame, lang: str) -> pd.Series:
     status = gdf["status"].map(lambda s: status_label(s, lang))
     if "n_missed" in gdf:
         count = format_number(gdf["n_missed"], digits=0) + " / " + format_number(gdf["n_targets"], digits=0)
-        return tooltip_html(
-            gdf["name"], [(t("tip_missed_count", lang), count), (t("tip_status", lang), status)]
-        )
-    unit = gdf["unit"].fillna("") if "unit" in gdf else pd.Series("", index=gdf.index)
-    value = format_number(gdf["value"]) + " " + unit
-    gap = format_number(gdf["gap"]) + " " + unit
-    rows = [
-        (t("tip_value", lang), value.str.strip()),
-        (t("tip_target", lang), gdf["target_text"].fillna("") + " " + unit),
-        (t("tip_gap", lang), gap.str.strip()),
-        (t("tip_status", lang), status),
-    ]
+        rows = [(t("tip_missed_count", lang), count), (t("tip_status", lang), status)]
+    else:
+        unit = gdf["unit"].fillna("") if "unit" in gdf else pd.Series("", index=gdf.index)
+        value = format_number(gdf["value"]) + " " + unit
+        gap = format_number(gdf["gap"]) + " " + unit
+        rows = [
+            (t("tip_value", lang), value.str.strip()),
+            (t("tip_target", lang), gdf["target_text"].fillna("") + " " + unit),
+            (t("tip_gap", lang), gap.str.strip()),
+            (t("tip_status", lang), status),
+        ]
+    if "coverage_source" in gdf:  # the deepest units: which source decided their coverage
+        rows.append((t("tip_coverage_source", lang), gdf["coverage_source"].fillna("—")))
     return tooltip_html(gdf["name"], rows)
 
 

@@ -86,7 +86,7 @@ def test_the_assessment_evaluation_is_the_table_the_cli_writes(demo, tmp_path):
         cli = tmp_path / f"cli_{level}.csv"
         assert main(["evaluate", str(DEMO_DIR), "--plan", PLAN, "--year", str(YEAR), "--level", level,
                      "--out", str(cli)]) == 0  # fmt: skip
-        table = Assessment(demo).evaluate(plan, YEAR, level=level)
+        table = Assessment(demo).evaluate(plan, YEAR, level=level, spots=True)  # with the spot rows
         ours = write_evaluation(table, demo, tmp_path / f"ours_{level}.csv", level=level)
         assert len(table) > 0
         assert cli.read_bytes() == ours.read_bytes()

@@ -129,7 +129,7 @@ def test_docx_has_the_territory_table(tmp_path):
     assert doc.paragraphs[0].text == "PHỤ LỤC"
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == HEADER
-    assert len(table.rows) == 1 + 7
+    assert len(table.rows) == 1 + 7 + 5  # header, the plan's rows, then the white/grey-spot block
     assert [c.text for c in table.rows[3].cells][:8] == [
         "2", "Tỷ lệ thôn (bản, tổ dân phố) được phủ sóng di động băng rộng", "%", "50", "≥ 80", "≥ 100", "75",
         "Chưa đạt",

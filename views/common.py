@@ -165,10 +165,13 @@ def assessment(folder: str, stamp: float) -> Assessment:
     return prepared(folder, stamp).assessment
 
 
-def evaluation(folder: str, stamp: float, plan_id: str, year: int, level: str) -> pd.DataFrame:
-    """Return the dataset's evaluation for the plan, year and level (:meth:`Assessment.evaluate`); the
+def evaluation(
+    folder: str, stamp: float, plan_id: str, year: int, level: str, source: str | None = None
+) -> pd.DataFrame:
+    """Return the dataset's evaluation for the plan, year and level (:meth:`Assessment.evaluate`) with
+    coverage from ``source`` (:meth:`Assessment.with_source`; None = the dataset's setting); the
     pieces it built are added to the prepared cache (once)."""
-    table = assessment(folder, stamp).evaluate(plans()[plan_id], year, level=level)
+    table = assessment(folder, stamp).with_source(source).evaluate(plans()[plan_id], year, level=level)
     save_pieces(folder, stamp)
     return table
 
@@ -200,16 +203,16 @@ def _zones(folder: str, zones_at: tuple[int, int]) -> gpd.GeoDataFrame | None:
         return None
 
 
-def map_sources(folder: str, stamp: float, plan_id: str, year: int) -> MapSources:
-    """Return the cached inputs :func:`views.map_build.build_map` asks for."""
+def map_sources(folder: str, stamp: float, plan_id: str, year: int, source: str | None = None) -> MapSources:
+    """Return the cached inputs :func:`views.map_build.build_map` asks for, with coverage from ``source``."""
     return MapSources(
-        evaluation=lambda level: evaluation(folder, stamp, plan_id, year, level),
+        evaluation=lambda level: evaluation(folder, stamp, plan_id, year, level, source),
         geometries=lambda level: geometries(folder, stamp, level),
         coverage=lambda tech, per_operator: assessment(folder, stamp).coverage(
             tech, per_operator=per_operator
         ),
         zones=lambda: _zones(folder, zones_stamp(folder)),
-        assessment=lambda: assessment(folder, stamp),
+        assessment=lambda: assessment(folder, stamp).with_source(source),
     )
 
 
@@ -219,7 +222,7 @@ def cached_map(request: MapRequest, stamp: float, zones_at: tuple[int, int]):
     ``zones_at`` (:func:`zones_stamp`) makes a saved weak-signal zone appear.
 
     Shared by every session: never render it directly, render a ``copy.deepcopy`` of it."""
-    sources = map_sources(request.folder, stamp, request.plan_id, request.year)
+    sources = map_sources(request.folder, stamp, request.plan_id, request.year, request.source)
     return build_map(
         request, dataset=load_dataset(request.folder, stamp), plan=plans()[request.plan_id], sources=sources
     )

@@ -42,7 +42,7 @@ from layers.points import (
 from layers.simplify import METRES_PER_DEGREE, simplify_units
 from layers.units import ftth_layer, ftth_legend, missing_villages_layer, units_layer, units_legend
 from layers.zones import zones_layer, zones_legend
-from views.map_data import ALL_TARGETS, missing_villages, units_for_map
+from views.map_data import ALL_TARGETS, missing_villages, units_for_map, with_coverage_source
 from views.map_names import add_labels, add_reference
 
 __all__ = [
@@ -115,6 +115,8 @@ class MapRequest:
     area: str | None = None
     lang: str = "vi"
     basemap: bool = False
+    #: The source of coverage (:data:`geo.compute.source_text.SOURCE_CHOICES`); None = the dataset's setting.
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,7 @@ def _missing_villages(o: _Overlay) -> list[LegendEntry]:
     ) if in_view is not None else in_view  # fmt: skip
     if villages is None or not len(villages):
         return []
+    villages = with_coverage_source(villages, sources.assessment(), Level.VILLAGE, request.indicator, lang)
     missing_villages_layer(villages, lang=lang, name=o.name).add_to(o.fmap)
     return [swatch("outline", MISSING_VILLAGE["color"], t("legend_missing_village", lang))]
 
@@ -354,6 +357,7 @@ def build_map(request: MapRequest, *, dataset: Dataset, plan: Plan, sources: Map
     detail, context = area_units(sources.geometries(request.level), request.area)
     units = units_for_map(pd.concat([context, detail], ignore_index=True), sources.evaluation(request.level),
                           request.indicator)  # fmt: skip
+    units = with_coverage_source(units, sources.assessment(), request.level, request.indicator, lang)
     colour_by = "status" if request.indicator == ALL_TARGETS else request.colour_by
     bounds = tuple(detail.total_bounds) if len(detail) else tuple(units.total_bounds)
     fmap = offline_map(bounds=bounds, tiles=OSM_TILES if request.basemap else None)

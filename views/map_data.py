@@ -12,7 +12,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.compute.indicators import COVERAGE_INDICATORS
+from geo.compute.source_text import village_sources
 from geo.model import LEVEL_OF_LAYER, TERRITORY, Dataset
+from geo.plans.assessment import Assessment
 from geo.plans.targets import Plan
 from geo.vocab import Level, Status
 
@@ -25,6 +28,7 @@ __all__ = [
     "plan_label",
     "default_year",
     "units_for_map",
+    "with_coverage_source",
     "missing_table",
     "territory_summary",
     "missing_villages",
@@ -99,6 +103,21 @@ def units_for_map(geoms: gpd.GeoDataFrame, evaluation: pd.DataFrame, indicator: 
     out = geoms[["uid", "name", "geometry"]].merge(rows, on="uid", how="left")
     out["status"] = out["status"].fillna(Status.NO_DATA)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=geoms.crs)
+
+
+def with_coverage_source(
+    units: gpd.GeoDataFrame, assessment: Assessment | None, level: str, indicator: str, lang: str
+) -> gpd.GeoDataFrame:
+    """``units`` with a ``coverage_source`` column (which source decided each unit's coverage, in words:
+    :func:`geo.compute.source_text.village_sources`) when ``level`` is the coverage table's level (the
+    deepest unit layer) and ``indicator`` is a coverage indicator or :data:`ALL_TARGETS`, else ``units``
+    unchanged. ``units`` itself is not changed."""
+    base = assessment.hierarchy.base_layer if assessment is not None else None
+    shown = indicator == ALL_TARGETS or indicator in COVERAGE_INDICATORS
+    if base is None or LEVEL_OF_LAYER.get(base) != level or units.empty or not shown:
+        return units
+    notes = village_sources(assessment.village_coverage, assessment.dataset, lang=lang)
+    return units.assign(coverage_source=units["uid"].map(notes))
 
 
 def missing_table(evaluation: pd.DataFrame, indicator: str, *, lang: str = "vi") -> pd.DataFrame:

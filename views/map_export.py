@@ -25,12 +25,13 @@ def _make(dataset, rows: pd.DataFrame, request: MapRequest, stamp: float, choice
     """Render the sheet into a temporary file and return (file name, bytes)."""
     from geo.export import export_map  # matplotlib: imported on the first export, not on the first map
 
-    sources = map_sources(request.folder, stamp, request.plan_id, request.year)
+    sources = map_sources(request.folder, stamp, request.plan_id, request.year, request.source)
     unit = request.area if request.level == Level.VILLAGE else None
     name = f"ban_do_{choice['indicator']}_{request.year}.{choice['format']}"
     with tempfile.TemporaryDirectory() as tmp:
         out = export_map(
-            assessment(request.folder, stamp),  # the page's own: its polygons and coverage are reused
+            # the page's own (its polygons and coverage are reused), for the source chosen
+            assessment(request.folder, stamp).with_source(request.source),
             rows,
             plan=plans()[request.plan_id],
             year=request.year,

@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.compute.catalogue import INDICATORS
+from geo.compute.source_text import SOURCE_CHOICES, source_name
 from geo.errors import GeoError, errors_in
 from geo.i18n import t
 from geo.model import TERRITORY
@@ -43,6 +44,7 @@ from views.map_data import (
     view_for,
 )
 from views.map_export import export_panel
+from views.map_profile import profile_panel
 
 _MAP_HEIGHT = 620
 log = logging.getLogger(__name__)
@@ -73,7 +75,8 @@ def _choices(lang: str, dataset, folder: str, stamp: float) -> MapRequest | None
         t("level", lang), levels, format_func=lambda v: t(LEVEL_LABEL_KEYS[v], lang), key=key
     )
     area = _area_choice(lang, dataset, folder, stamp, level)
-    rows = evaluation(folder, stamp, plan_id, year, level)
+    source = _source_choice(lang, dataset)
+    rows = evaluation(folder, stamp, plan_id, year, level, source)
     labels = {ALL_TARGETS: t("all_targets", lang)}
     labels |= {i: INDICATORS[i].label(lang) for i in pd.unique(rows["indicator"])}
     key = choice_key("indicator", lang)
@@ -112,6 +115,28 @@ def _choices(lang: str, dataset, folder: str, stamp: float) -> MapRequest | None
         area=area,
         lang=lang,
         basemap=basemap,
+        source=source,
+    )
+
+
+def _source_choice(lang: str, dataset) -> str:
+    """Source of coverage: automatic, operators' maps (when given), the model, speed tests (when given)."""
+    offered = [
+        s
+        for s in SOURCE_CHOICES
+        if (s != "reported" or "operator_coverage" in dataset.layers)
+        and (s != "measured" or "speed_tests" in dataset.layers)
+    ]
+    key = choice_key("coverage_source", lang)
+    if st.session_state.get(key) not in offered:
+        own = dataset.settings.coverage.source
+        st.session_state[key] = own if own in offered else offered[0]
+    return st.sidebar.selectbox(
+        t("coverage_source", lang),
+        offered,
+        format_func=lambda s: source_name(s, lang),
+        key=key,
+        help=t("coverage_source_help", lang, n=dataset.settings.coverage.measured_min_tests),
     )
 
 
@@ -132,7 +157,7 @@ def _area_choice(lang: str, dataset, folder: str, stamp: float, level: str) -> s
 
 
 def _summary(lang: str, folder: str, stamp: float, request: MapRequest) -> None:
-    rows = evaluation(folder, stamp, request.plan_id, request.year, TERRITORY)
+    rows = evaluation(folder, stamp, request.plan_id, request.year, TERRITORY, request.source)
     counts = territory_summary(rows)
     st.subheader(t("summary_title", lang))
     st.markdown(f"**{t('summary_met', lang, met=counts['met'], total=counts['total'])}**")
@@ -236,7 +261,7 @@ def _body(lang: str, dataset, folder: str, stamp: float) -> None:
     request = _choices(lang, dataset, folder, stamp)
     if request is None:
         return
-    rows = evaluation(folder, stamp, request.plan_id, request.year, request.level)
+    rows = evaluation(folder, stamp, request.plan_id, request.year, request.level, request.source)
     table = missing_table(rows, request.indicator, lang=lang)
     geoms = geometries(folder, stamp, request.level)
     zoom_uid = _selected_uid(table)
@@ -260,6 +285,8 @@ def _body(lang: str, dataset, folder: str, stamp: float) -> None:
     uid = unit_at(geoms, clicked["lng"], clicked["lat"]) if clicked else zoom_uid
     with side_column:
         _unit_panel(lang, rows, uid)
+        if clicked:
+            profile_panel(lang, folder, stamp, clicked["lng"], clicked["lat"])
         _summary(lang, folder, stamp, request)
     _missing(lang, table)
     export_panel(lang, dataset, rows, request, stamp)

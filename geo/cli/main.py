@@ -111,7 +111,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             print(before_after_lines(table, lang=args.lang))
             return 0
     else:
-        table = assessment.evaluate(plan, args.year, level=args.level)
+        table = assessment.evaluate(plan, args.year, level=args.level, spots=True)
         save_prepared(prepared)
     if args.out:
         print(write_evaluation(table, dataset, Path(args.out), level=args.level))

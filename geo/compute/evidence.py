@@ -15,11 +15,15 @@ else any operator. Only mobile tests (``network``) count.
 * :func:`disputed_villages` — villages whose coverage (the ``covered`` of the coverage table, from the
   chosen source) is contradicted by at least ``settings.coverage.dispute_min_tests`` tests that also
   outnumber the agreeing ones; the tests' row numbers are attached as evidence.
+* :func:`tests_in_units` — the tests located in the units of a coverage table, with per-unit counts
+  (shared by :func:`disputed_villages` and :mod:`geo.compute.measured`);
 * :func:`white_grey_spots` — per village and technology, how many operators cover it (share ≥
   ``village_covered_share``): 0 is a **white** spot, exactly 1 a **grey** one (BNetzA's terms).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -45,6 +49,8 @@ __all__ = [
     "WHITE",
     "GREY",
     "served_tests",
+    "UnitTests",
+    "tests_in_units",
     "check_sources",
     "disputed_villages",
     "white_grey_spots",
@@ -179,6 +185,39 @@ def check_sources(dataset: Dataset, hierarchy: Hierarchy, sites: SiteModel) -> p
     return pd.concat(frames, ignore_index=True)[CHECK_COLUMNS]
 
 
+@dataclass(frozen=True)
+class UnitTests:
+    """The speed tests inside the units of a coverage table: per test its unit (row position in the
+    table), ``served`` and file ``rows``; per unit ``n_tests`` and ``n_served``."""
+
+    unit: np.ndarray
+    served: np.ndarray
+    rows: np.ndarray
+    n_tests: np.ndarray
+    n_served: np.ndarray
+
+
+def tests_in_units(dataset: Dataset, hierarchy: Hierarchy, coverage: pd.DataFrame) -> UnitTests | None:
+    """The mobile tests (:func:`served_tests`) located in the units of ``coverage`` (its ``node`` column);
+    tests outside them are left out. None when there is no coverage table or no test."""
+    tests = served_tests(dataset)
+    if coverage.empty or tests.empty:
+        return None
+    node = hierarchy.locate(tests["lon"].to_numpy(float), tests["lat"].to_numpy(float))
+    position = pd.Series(np.arange(len(coverage)), index=coverage["node"].to_numpy())
+    at = position.reindex(node).to_numpy()
+    inside = np.isfinite(at)
+    unit, served = at[inside].astype(np.int64), tests["served"].to_numpy(bool)[inside]
+    n = len(coverage)
+    return UnitTests(
+        unit=unit,
+        served=served,
+        rows=tests["row"].to_numpy()[inside],
+        n_tests=np.bincount(unit, minlength=n),
+        n_served=np.bincount(unit, served, minlength=n).astype(int),
+    )
+
+
 def disputed_villages(dataset: Dataset, hierarchy: Hierarchy, coverage: pd.DataFrame) -> pd.DataFrame:
     """Villages (units of the coverage table) whose tests contradict their ``covered`` status.
 
@@ -187,7 +226,6 @@ def disputed_villages(dataset: Dataset, hierarchy: Hierarchy, coverage: pd.DataF
     A village is listed when the contradicting tests (not served under covered; served under uncovered)
     number at least ``settings.coverage.dispute_min_tests`` and more than the agreeing ones.
     """
-    tests = served_tests(dataset)
     columns = [
         "uid",
         "name",
@@ -199,22 +237,16 @@ def disputed_villages(dataset: Dataset, hierarchy: Hierarchy, coverage: pd.DataF
         "n_not_served",
         "tests",
     ]
-    if coverage.empty or tests.empty:
+    located = tests_in_units(dataset, hierarchy, coverage)
+    if located is None:
         return pd.DataFrame(columns=columns)
-    node = hierarchy.locate(tests["lon"].to_numpy(float), tests["lat"].to_numpy(float))
-    position = pd.Series(np.arange(len(coverage)), index=coverage["node"].to_numpy())
-    at = position.reindex(node).to_numpy()
-    inside = np.isfinite(at)
-    unit, served = at[inside].astype(np.int64), tests["served"].to_numpy(bool)[inside]
-    n = len(coverage)
-    n_served = np.bincount(unit, served, minlength=n).astype(int)
-    n_tests = np.bincount(unit, minlength=n)
+    unit, served, n_tests, n_served = located.unit, located.served, located.n_tests, located.n_served
     n_not = n_tests - n_served
     covered = coverage["covered"].to_numpy(bool)
     against, agree = np.where(covered, n_not, n_served), np.where(covered, n_served, n_not)
     disputed = (against >= dataset.settings.coverage.dispute_min_tests) & (against > agree)
     contradicts = served != covered[unit]
-    rows = tests["row"].to_numpy()[inside][contradicts]
+    rows = located.rows[contradicts]
     listed = pd.Series(rows).groupby(unit[contradicts]).agg(tuple)
     out = coverage.loc[disputed, ["uid", "name", "parent_uid"]].copy()
     out["source"] = coverage["source"].to_numpy()[disputed] if "source" in coverage else MODELLED

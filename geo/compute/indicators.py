@@ -48,6 +48,7 @@ from geo.vocab import Status
 
 __all__ = [
     "SPATIAL_INDICATORS",
+    "COVERAGE_INDICATORS",
     "COLUMNS",
     "DETAIL_LIMIT",
     "NETWORK_WORDS",
@@ -68,6 +69,8 @@ SPATIAL_INDICATORS = (
     "mobile_speed",
     "fixed_speed",
 )
+#: Indicators the village coverage table decides (so the source of coverage changes them).
+COVERAGE_INDICATORS = ("village_mobile_bb_coverage", "household_mobile_bb_coverage", "pop_5g_coverage")
 #: Columns of :func:`compute_indicators`.
 COLUMNS = [
     "level",

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["cost231_hata_db", "uma_38901_db", "pathloss_radius_m"]
+__all__ = ["MAX_DISTANCE_M", "cost231_hata_db", "uma_38901_db", "pathloss_radius_m"]
 
 _SPEED_OF_LIGHT = 299_792_458.0
 _MIN_DISTANCE_M = 10.0
-_MAX_DISTANCE_M = {"4G": 20_000.0, "5G": 5_000.0}
+#: Longest path (m) a model radius (and the terrain model) ever reaches, per technology.
+MAX_DISTANCE_M = {"4G": 20_000.0, "5G": 5_000.0}
 _BISECTIONS = 48
 
 
@@ -93,7 +94,7 @@ def pathloss_radius_m(
     unique, inverse = np.unique(keys, return_inverse=True)
     setting_u, band_u, height_u = unique.f0, unique.f1, unique.f2
     lo = np.full(len(unique), np.log10(_MIN_DISTANCE_M))
-    hi = np.full(len(unique), np.log10(_MAX_DISTANCE_M[tech]))
+    hi = np.full(len(unique), np.log10(MAX_DISTANCE_M[tech]))
     for _ in range(_BISECTIONS):
         mid = (lo + hi) / 2
         inside = model(10.0**mid, band_u, height_u, mobile_height_m, setting_u) <= max_loss_db

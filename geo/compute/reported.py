@@ -11,7 +11,9 @@ of) one of that operator's polygons of the technology.
 * ``auto`` (default): reported for the operators who gave a map of the technology, modelled for the
   others;
 * ``reported``: only the maps (an operator without a map covers nothing);
-* ``modelled``: only the model (radius / pathloss / terrain), as without the layer.
+* ``modelled``: only the model (radius / pathloss / terrain), as without the layer;
+* ``measured``: as ``auto`` at every sample point; :mod:`geo.compute.measured` then judges the villages
+  with enough speed tests by them.
 
 Bits are uint8 operator masks (bit ``i`` = :data:`geo.settings.OPERATORS` ``[i]``).
 """
@@ -25,6 +27,7 @@ import shapely
 
 from geo.compute.coverage import has_technology, operator_bits
 from geo.model import Dataset
+from geo.settings import CoverageSettings
 
 __all__ = ["REPORTED", "MODELLED", "ReportedMaps", "reported_maps", "combine_bits", "decided_by"]
 
@@ -58,13 +61,20 @@ class ReportedMaps:
 def reported_maps(dataset: Dataset, tech: str | tuple[str, ...]) -> ReportedMaps | None:
     """The reported polygons of ``tech`` (one technology or a tuple: any of them), or None without the layer.
 
-    Polygons are reprojected to ``settings.metric_crs``; features naming another technology are left out.
+    Polygons are reprojected to ``settings.metric_crs``; features naming another technology are left out,
+    and so are those whose ``signal_dbm`` is below ``settings.coverage.reported_min_dbm`` of the
+    technology (a feature without the figure covers). Grid cells arrive as squares
+    (:mod:`geo.io.grid_cells`).
     """
     gdf = dataset.layer("operator_coverage")
     if gdf is None or "operator" not in gdf or "technology" not in gdf:
         return None
     techs = (tech,) if isinstance(tech, str) else tuple(tech)
-    mine = np.logical_or.reduce([has_technology(gdf["technology"], t) for t in techs])
+    signal = gdf["signal_dbm"].to_numpy(float) if "signal_dbm" in gdf else np.full(len(gdf), np.nan)
+    floor = {**CoverageSettings().reported_min_dbm, **dataset.settings.coverage.reported_min_dbm}
+    mine = np.logical_or.reduce(
+        [has_technology(gdf["technology"], t) & ~(signal < floor.get(t, floor["4G"])) for t in techs]
+    )
     polygons = gdf.geometry.to_crs(dataset.settings.metric_crs).to_numpy()[mine]
     return ReportedMaps(polygons, operator_bits(gdf["operator"])[mine])
 

@@ -43,7 +43,7 @@ import shapely
 
 from geo.compute.coverage import BROADBAND, Discs, SiteModel, discs, has_technology, to_metric
 from geo.compute.diffraction import bullington
-from geo.compute.pathloss import cost231_hata_db, uma_38901_db
+from geo.compute.pathloss import MAX_DISTANCE_M, cost231_hata_db, uma_38901_db
 from geo.dem import NO_CRS_FIX, Dem
 from geo.errors import GeoError, Problem
 from geo.model import Dataset
@@ -61,13 +61,13 @@ __all__ = [
     "TerrainCoverage",
     "LinkError",
     "link_budget",
+    "link_at",
 ]
 
 log = logging.getLogger(__name__)
 
 #: Values of the coverage table's ``model`` column.
 MODEL_TERRAIN, MODEL_FALLBACK = "terrain", "pathloss"
-_MAX_DISTANCE_M = {"4G": 20_000.0, "5G": 5_000.0}
 _CHUNK_CELLS = 1_500_000
 _POINT_CHUNK = 200_000
 
@@ -354,7 +354,7 @@ class TerrainCoverage:
         mobile = self.links.mobile_height_m
         median = median_loss_db(tech, distance, band, height, mobile, self.sites.setting[site])
         budget = self.links.budget[tech]
-        closes = (median <= budget) & (distance <= _MAX_DISTANCE_M[tech])
+        closes = (median <= budget) & (distance <= MAX_DISTANCE_M[tech])
         self.stats.pruned_budget += len(points) * len(d.x) - int(closes.sum()) - int(override.sum())
         order = np.flatnonzero(closes)
         order = order[np.lexsort((median[order], point[order]))]
@@ -449,7 +449,24 @@ def link_budget(
             f"Trạm {site_id} không phát {technology} (công nghệ: {gdf['technologies'].iloc[i]}).",
             f"Site {site_id} does not serve {technology} (technologies: {gdf['technologies'].iloc[i]}).",
         )
-    links = site_links(dataset)
+    return link_at(dataset, sites, i, lon, lat, technology=technology)
+
+
+def link_at(
+    dataset: Dataset,
+    sites: SiteModel,
+    i: int,
+    lon: float,
+    lat: float,
+    *,
+    technology: str = "4G",
+    links: SiteLinks | None = None,
+) -> dict:
+    """:func:`link_budget` of the site in row ``i`` of ``bts_sites`` (which must serve ``technology``);
+    ``links`` (:func:`site_links`) may be passed when asking for many sites. ``site`` is its
+    ``site_id``, or ``#<row>`` without one. Raises :class:`LinkError` for a point outside the DEM."""
+    site_id = _site_name(dataset, i)
+    links = links or site_links(dataset)
     px, py = (np.asarray(v, float) for v in to_metric(np.array([lon]), np.array([lat]), sites.crs))
     distance = float(np.hypot(px[0] - sites.x[i], py[0] - sites.y[i]))
     band, height, mobile = float(links.band[technology][i]), float(links.height[i]), links.mobile_height_m
@@ -529,6 +546,6 @@ def link_budget(
         result["covered"] = bool(in_sector and distance <= float(sites.radius[technology][i]))
     else:
         result["covered"] = bool(
-            in_sector and distance <= _MAX_DISTANCE_M[technology] and result["total_loss_db"] <= budget
+            in_sector and distance <= MAX_DISTANCE_M[technology] and result["total_loss_db"] <= budget
         )
     return result

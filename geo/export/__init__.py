@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.compute.source_text import sources_footnote
 from geo.errors import GeoError
-from geo.export.annex import annex_tables, annex_years, default_year, evaluate_years
+from geo.export.annex import annex_levels, annex_tables, annex_years, default_year, evaluate_years
 from geo.export.atlas import export_atlas
 from geo.export.map import export_map
 from geo.model import Dataset
@@ -43,7 +44,9 @@ def export_annex(
 
     ``.xlsx``: one sheet for the territory ("Toàn địa bàn") then one per commune, A4 landscape,
     fit to width, header rows repeated on every page, summary formulas (COUNTIF) under each
-    table. ``.docx``: the territory's table in a Word document (A4 landscape).
+    table, then the white/grey spots (:meth:`Assessment.spot_rows`, information without a target) and
+    a line saying which source and model decided coverage. ``.docx``: the territory's table in a Word
+    document (A4 landscape), with the same block and line.
     ``evaluations`` maps each target year (and ``year``) to :func:`geo.plans.evaluate.evaluate`'s rows at
     territory and commune level; when None they are computed (:func:`evaluate_years`). ``year`` is
     the year whose values and statuses fill "Hiện trạng" and "Đánh giá" (default: the latest
@@ -62,7 +65,9 @@ def export_annex(
     year = year or default_year(plan, made_on)
     if evaluations is None:
         evaluations = evaluate_years(assessment, plan, tuple(sorted({*annex_years(plan)[1], year})))
-    tables = annex_tables(dataset, plan, evaluations, year=year)
+    spots = pd.concat([assessment.spot_rows(level) for level in annex_levels(dataset)], ignore_index=True)
+    footnote = sources_footnote(assessment.village_coverage, dataset, lang="vi")
+    tables = annex_tables(dataset, plan, evaluations, year=year, spots=spots, footnote=footnote)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".docx":
         from geo.export.annex_docx import write_docx

@@ -13,7 +13,7 @@ the writer from the file suffix.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -33,7 +33,9 @@ __all__ = [
     "AnnexTable",
     "annex_years",
     "default_year",
+    "annex_levels",
     "evaluate_years",
+    "SPOTS_HEADING",
     "annex_tables",
     "header_cells",
 ]
@@ -79,6 +81,11 @@ class AnnexTable:
     target_years: tuple[int, ...]
     year_headers: tuple[str, ...]
     rows: tuple[AnnexRow, ...]
+    #: White/grey-spot rows (information, no target; a heading then one row per kind and technology),
+    #: written under the judged table and its summary.
+    spots: tuple[AnnexRow, ...] = ()
+    #: Which source and model decided coverage (:func:`geo.compute.source_text.sources_footnote`).
+    footnote: str = ""
 
 
 def annex_years(plan: Plan) -> tuple[int | None, tuple[int, ...]]:
@@ -100,6 +107,11 @@ def default_year(plan: Plan, made_on: date) -> int:
     return past[-1] if past else years[0]
 
 
+def annex_levels(dataset: Dataset) -> list[str]:
+    """The levels an annex holds: the territory, and the communes when the dataset has them."""
+    return [TERRITORY] + ([Level.COMMUNE] if "communes" in dataset.layers else [])
+
+
 def evaluate_years(
     dataset: Dataset | Assessment, plan: Plan, years: tuple[int, ...]
 ) -> dict[int, pd.DataFrame]:
@@ -107,7 +119,7 @@ def evaluate_years(
     year (``dataset`` is the dataset or its :class:`~geo.plans.assessment.Assessment`, whose indicators and
     hierarchy are then reused)."""
     assessment = Assessment.of(dataset)
-    levels = [TERRITORY] + ([Level.COMMUNE] if "communes" in assessment.dataset.layers else [])
+    levels = annex_levels(assessment.dataset)
     return {
         year: pd.concat([assessment.evaluate(plan, year, level=lv) for lv in levels], ignore_index=True)
         for year in years
@@ -179,19 +191,59 @@ def _table(plan: Plan, evaluations: Mapping[int, pd.DataFrame], uid: str, name: 
     return AnnexTable(uid, name, year, baseline_year, years, headers, tuple(rows))
 
 
+#: Heading of the annex block of white/grey spots.
+SPOTS_HEADING = "Thông tin thêm, không có chỉ tiêu: vùng trắng, vùng xám (số thôn)"
+
+
+def _spot_rows(spots: pd.DataFrame | None, uid: str, n_years: int) -> tuple[AnnexRow, ...]:
+    """The annex block of one unit's white/grey-spot rows (:mod:`geo.plans.spots`): heading, then rows
+    with empty target cells for the ``n_years`` target years (so the columns line up)."""
+    mine = spots[spots["uid"] == uid] if spots is not None and not spots.empty else None
+    if mine is None or mine.empty:
+        return ()
+    rows = [AnnexRow("", SPOTS_HEADING)]
+    for k, row in enumerate(mine.itertuples(index=False), start=1):
+        value = None if pd.isna(row.value) else float(row.value)
+        rows.append(
+            AnnexRow(
+                str(k),
+                str(row.label_vi),
+                row.indicator,
+                str(row.unit),
+                targets=("",) * n_years,
+                target_status=(None,) * n_years,
+                value=value,
+                note=row.closing_vi,
+            )
+        )
+    return tuple(rows)
+
+
 def annex_tables(
-    dataset: Dataset, plan: Plan, evaluations: Mapping[int, pd.DataFrame], *, year: int
+    dataset: Dataset,
+    plan: Plan,
+    evaluations: Mapping[int, pd.DataFrame],
+    *,
+    year: int,
+    spots: pd.DataFrame | None = None,
+    footnote: str = "",
 ) -> list[AnnexTable]:
     """Return the annex of the territory, then of each commune in ``evaluations[year]`` (in its order).
 
     ``evaluations`` maps a year to :func:`geo.plans.evaluate.evaluate`'s rows (territory and commune
     levels together, see :func:`evaluate_years`); years missing from it leave their target cells
     untinted. Indicators are those the plan states a target or baseline for, in catalogue order.
+    ``spots`` (:meth:`Assessment.spot_rows` of the same levels) gives each table its white/grey-spot
+    block and ``footnote`` the line saying which source and model decided coverage.
     """
     frame = evaluations.get(year, pd.DataFrame(columns=["uid", "name", "level"]))
     communes = frame.loc[frame["level"] == Level.COMMUNE, ["uid", "name"]].drop_duplicates("uid")
     units = [(TERRITORY, dataset.name), *communes.itertuples(index=False, name=None)]
-    return [_table(plan, evaluations, uid, name, year) for uid, name in units]
+    tables = [_table(plan, evaluations, uid, name, year) for uid, name in units]
+    return [
+        replace(table, spots=_spot_rows(spots, table.uid, len(table.target_years)), footnote=footnote)
+        for table in tables
+    ]
 
 
 def header_cells(table: AnnexTable) -> list[str]:

@@ -96,7 +96,7 @@ def write_docx(table: AnnexTable, plan: Plan, dataset: Dataset, *, out: Path, ma
     repeat.set(qn("w:val"), "true")
     header.append(repeat)
     first_target = 3 + (table.baseline_year is not None)
-    for item in table.rows:
+    for item in (*table.rows, *table.spots):  # spots: information without a target, last
         cells = grid.add_row().cells
         if item.is_group:
             _write(cells[0], item.number, bold=True)
@@ -121,6 +121,8 @@ def write_docx(table: AnnexTable, plan: Plan, dataset: Dataset, *, out: Path, ma
     for row in grid.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Mm(width)
+    if table.footnote:
+        doc.add_paragraph().add_run(table.footnote).italic = True
     out = Path(out)
     doc.save(out)
     return out

@@ -97,14 +97,15 @@ def _write_sheet(ws: Worksheet, table: AnnexTable, plan: Plan, dataset: Dataset,
         r += 1
     body = f"{get_column_letter(status_col)}{_FIRST_BODY_ROW}:{get_column_letter(status_col)}{r - 1}"
     _write_summary(ws, r + 1, body, status_col, table.year)
+    end = _write_extra(ws, r + _SUMMARY_ROWS + 2, table, first_target, value_col)
     widths = [5, 52, 14, *([12] if table.baseline_year is not None else []),
               *([11] * len(table.target_years)), 12, 15, 45]  # fmt: skip
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
-    _fit_row_heights(ws, widths, last_row=r - 1)
+    _fit_row_heights(ws, widths, last_row=end)
     ws.freeze_panes = ws.cell(_FIRST_BODY_ROW, 3)
     ws.print_title_rows = f"{top}:{sub}"
-    ws.print_area = f"A1:{last}{r + 8}"
+    ws.print_area = f"A1:{last}{end}"
     setup = ws.page_setup
     setup.orientation, setup.paperSize = "landscape", ws.PAPERSIZE_A4
     setup.fitToWidth, setup.fitToHeight = 1, 0
@@ -137,7 +138,7 @@ def _row_cells(item: AnnexRow, with_baseline: bool) -> list:
         return [item.number, item.label]
     number = int(item.number) if item.number.isdigit() else item.number
     value = item.value
-    if value is not None and INDICATORS[item.indicator].is_boolean:
+    if value is not None and item.indicator in INDICATORS and INDICATORS[item.indicator].is_boolean:
         value = value_text(value, item.indicator)
     baseline = [item.baseline] if with_baseline else []
     status = status_label(item.status) if item.status else None
@@ -166,6 +167,22 @@ def _write_row(ws: Worksheet, r: int, item: AnnexRow, first_target: int, value_c
         cell.fill = _fill(STATUS_COLOURS[item.status])
         colour = STATUS_TEXT_COLOURS[item.status].lstrip("#")
         cell.font = Font(name=ANNEX_FONT, size=11, bold=True, color=colour)
+
+
+#: Rows :func:`_write_summary` fills below the table (counts, rate, blank, tint legend).
+_SUMMARY_ROWS = len(STATUS_COLOURS) + 4
+
+
+def _write_extra(ws: Worksheet, r: int, table: AnnexTable, first_target: int, value_col: int) -> int:
+    """The white/grey-spot block (information, no target) from row ``r``, then the line saying which
+    source and model decided coverage; return the last row written."""
+    for item in table.spots:
+        _write_row(ws, r, item, first_target, value_col)
+        r += 1
+    if table.footnote:
+        ws.cell(r + 1, 2, safe_text(table.footnote)).font = Font(name=ANNEX_FONT, size=10, italic=True)
+        r += 1
+    return r
 
 
 def _write_summary(ws: Worksheet, r: int, body: str, status_col: int, year: int) -> None:

@@ -24,6 +24,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from geo.compute.catalogue import INDICATORS
+from geo.compute.source_text import sources_footnote
 from geo.errors import GeoError
 from geo.export.draw import draw_map, legend_handles, status_units
 from geo.export.fonts import PRINT_RC, print_font
@@ -249,6 +250,8 @@ def export_atlas(
     contents += [f"Trang {k + 3}: {name}" for k, name in enumerate(communes["name"])]
     contents.append(f"Trang {len(communes) + 3}: Danh sách vùng lõm sóng")
     source = source_line(dataset.name, plan, made_on)
+    if dataset.layer("bts_sites") is not None and assessment.hierarchy.base_layer is not None:
+        source += "\n" + sources_footnote(assessment.village_coverage, dataset, lang="vi")
     stamp = datetime(made_on.year, made_on.month, made_on.day, tzinfo=UTC)
     metadata = {"Title": f"Tập bản đồ hạ tầng số – {dataset.name}", "CreationDate": stamp, "ModDate": stamp}
     out = Path(out)

@@ -3,9 +3,9 @@
 A sheet carries the title and subtitle (indicator, territory or unit, plan, year), the map of
 units filled by status (:mod:`geo.export.draw`), a legend in the interactive map's colours, a
 scale bar and a north arrow, an inset (the unit inside the territory, for unit maps; the
-territory in Vietnam otherwise, from the bundled national reference), and the source line with
-the date it was made. Text is in DejaVu Sans, embedded in PDFs (:mod:`geo.export.fonts`). The
-same inputs and ``made_on`` give the same file.
+territory in Vietnam otherwise, from the bundled national reference), the source line with the
+date it was made, and under it which source and model decided coverage. Text is in DejaVu Sans,
+embedded in PDFs (:mod:`geo.export.fonts`). The same inputs and ``made_on`` give the same file.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from geo.compute.catalogue import INDICATORS
+from geo.compute.source_text import sources_footnote
 from geo.errors import GeoError
 from geo.export.draw import MapKey, draw_map, legend_handles, status_units
 from geo.export.fonts import PRINT_RC, print_font
@@ -181,7 +182,18 @@ def map_figure(
     fig.text(
         left, 0.018, source_line(dataset.name, plan, made_on, lang=lang), ha="left", va="bottom", fontsize=7
     )
+    _coverage_note(fig, assessment, left, lang)
     return fig
+
+
+def _coverage_note(fig: Figure, assessment: Assessment, left: float, lang: str) -> None:
+    """Under the source line: which source and model decided coverage
+    (:func:`geo.compute.source_text.sources_footnote`), when the dataset has a coverage table."""
+    if assessment.dataset.layer("bts_sites") is None or assessment.hierarchy.base_layer is None:
+        return
+    note = sources_footnote(assessment.village_coverage, assessment.dataset, lang=lang)
+    if note:
+        fig.text(left, 0.004, note, ha="left", va="bottom", fontsize=6.5, color="#333333")
 
 
 def save_figure(

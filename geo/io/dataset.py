@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 
 from geo.errors import DataError, Problem, unexpected_problem
+from geo.io.grid_cells import cells_to_polygons
 from geo.io.manifest import LayerSpec, Manifest, read_manifest
 from geo.io.records import name_records
 from geo.io.sources import read_layer
@@ -61,6 +62,9 @@ def _read_spatial_layer_steps(spec: LayerSpec, manifest: Manifest, dataset: Data
     if spec.role in UNIT_LEVELS:
         gdf, problems = clean_unit_geometries(gdf, layer=spec.role, file=file)
         dataset.problems += problems
+    if spec.role == "operator_coverage":  # a grid of cell centres → square cells (geo/io/grid_cells.py)
+        gdf, problems = cells_to_polygons(gdf, file=file, settings=dataset.settings)
+        dataset.problems += name_records(problems, read.gdf, file=file)
     dataset.layers[spec.role] = gdf
     dataset.sources.append(
         LayerSource(spec.role, file, read.source.rows_read, len(gdf), read.source.crs, read.source.crs_how)

@@ -31,7 +31,9 @@ __all__ = [
 MANIFEST_NAME = "dataset.yaml"
 #: Keys of a layer entry that tell the reader how to open the file (not column mappings).
 READER_KEYS = ("path", "sheet", "layer", "x", "y", "crs")
-#: Every layer role a manifest may name, in reading order (units first, top down).
+#: Every layer role a manifest may name, in reading order (units first, top down). ``operator_coverage``
+#: is polygons (GeoPackage/Shapefile/KML/KMZ) or a grid CSV/XLSX of cell centres (``x``/``y`` columns, with
+#: ``operator``, ``technology``, optional ``signal_dbm`` and ``cell_m``; :mod:`geo.io.grid_cells`).
 LAYER_ROLES = (*UNIT_LEVELS, *POINT_LAYERS, *REFERENCE_LAYERS, "operator_coverage", "unit_stats")
 #: Raster layers a manifest may name (not offered for vector uploads): the elevation model.
 RASTER_ROLES = ("dem",)

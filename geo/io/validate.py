@@ -208,6 +208,7 @@ _NUMERIC_FIELDS = {
     "upload_mbps",
     "latency_ms",
     "signal_dbm",
+    "cell_m",
 }
 _FLAG_FIELDS = {"urban", "ftth", "free"}
 _FIX = {

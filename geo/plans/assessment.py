@@ -15,6 +15,7 @@ The tables it returns are shared (the page serves them to every session): read t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 
 import geopandas as gpd
@@ -23,8 +24,10 @@ import pandas as pd
 from geo.compute.coverage import SiteModel, coverage_areas, prepare_sites
 from geo.compute.hierarchy import Hierarchy, build_hierarchy
 from geo.compute.indicators import compute_indicators, village_coverage
+from geo.compute.measured import MEASURED, measured_coverage
 from geo.model import Dataset
 from geo.plans.evaluate import evaluate, unit_geometries
+from geo.plans.spots import spot_rows
 from geo.plans.targets import Plan
 
 __all__ = ["Assessment", "PIECES"]
@@ -46,6 +49,8 @@ class Assessment:
         self._evaluations: dict[tuple[str, int, str], tuple[Plan, pd.DataFrame]] = {}
         self._geometries: dict[str, gpd.GeoDataFrame] = {}
         self._coverage: dict[tuple[str | tuple[str, ...], bool], gpd.GeoDataFrame] = {}
+        self._sources: dict[str, Assessment] = {}
+        self._spots: dict[str, pd.DataFrame] = {}
 
     @classmethod
     def of(cls, source: Dataset | Assessment) -> Assessment:
@@ -83,10 +88,35 @@ class Assessment:
         """The BTS sites ready for coverage tests (:func:`geo.compute.coverage.prepare_sites`)."""
         return prepare_sites(self.dataset, self.hierarchy)
 
+    @property
+    def source(self) -> str:
+        """The source of coverage this assessment uses (``settings.coverage.source``)."""
+        return self.settings.coverage.source
+
+    def with_source(self, source: str | None) -> Assessment:
+        """The assessment of the same dataset with coverage from ``source`` (``auto``, ``reported``,
+        ``modelled`` or ``measured``; None = the dataset's own): ``self`` for the dataset's own source,
+        else one assessment per source, kept here, sharing this one's hierarchy and sites (they do not
+        depend on the source), so the page's source choice computes each source's coverage,
+        indicators and evaluations once per dataset version."""
+        if source is None or source == self.source:
+            return self
+        if source not in self._sources:
+            coverage = replace(self.settings.coverage, source=source)
+            dataset = replace(self.dataset, settings=replace(self.settings, coverage=coverage))
+            other = Assessment(dataset)
+            other.__dict__.update(hierarchy=self.hierarchy, sites=self.sites)
+            self._sources[source] = other
+        return self._sources[source]
+
     @cached_property
     def village_coverage(self) -> pd.DataFrame:
-        """Coverage per unit of the deepest unit layer (:func:`geo.compute.indicators.village_coverage`)."""
-        return village_coverage(self.dataset, self.hierarchy, self.sites)
+        """Coverage per unit of the deepest unit layer (:func:`geo.compute.indicators.village_coverage`;
+        under the ``measured`` source, then :func:`geo.compute.measured.measured_coverage`)."""
+        table = village_coverage(self.dataset, self.hierarchy, self.sites)
+        if self.source == MEASURED:
+            table = measured_coverage(self.dataset, self.hierarchy, table)
+        return table
 
     @cached_property
     def computed(self) -> pd.DataFrame:
@@ -100,9 +130,12 @@ class Assessment:
         computed = self.computed
         return computed if level is None else computed[computed["level"] == level]
 
-    def evaluate(self, plan: Plan, year: int, level: str = "commune") -> pd.DataFrame:
+    def evaluate(self, plan: Plan, year: int, level: str = "commune", *, spots: bool = False) -> pd.DataFrame:
         """The status table of ``plan`` for ``year`` at ``level`` (:func:`geo.plans.evaluate.evaluate`), once
-        per plan, year and level."""
+        per plan, year and level; with ``spots``, followed by the white/grey-spot rows of
+        :meth:`spot_rows` (information without a target, empty ``status``)."""
+        if spots:
+            return pd.concat([self.evaluate(plan, year, level), self.spot_rows(level)], ignore_index=True)
         key = (plan.id, int(year), level)
         kept = self._evaluations.get(key)
         if kept is None or not (kept[0] is plan or kept[0] == plan):
@@ -111,6 +144,13 @@ class Assessment:
             )
             kept = self._evaluations[key] = (plan, table)
         return kept[1]
+
+    def spot_rows(self, level: str) -> pd.DataFrame:
+        """White and grey spots per unit at ``level`` as informational evaluation rows
+        (:func:`geo.plans.spots.spot_rows`), once per level."""
+        if level not in self._spots:
+            self._spots[level] = spot_rows(self.dataset, self.hierarchy, self.village_coverage, level)
+        return self._spots[level]
 
     def geometries(self, level: str) -> gpd.GeoDataFrame:
         """The unit polygons at ``level`` (:func:`geo.plans.evaluate.unit_geometries`)."""
