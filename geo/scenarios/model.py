@@ -192,7 +192,8 @@ def write_scenario(scenario: Scenario, path: str | Path) -> Path:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    return series.astype("string").fillna("").str.strip()
+    """Stripped text, blanks for missing values, as Python strings (object dtype: fast ``isin``)."""
+    return series.astype("string").fillna("").str.strip().astype(object)
 
 
 def _union_tech(old: pd.Series, added: pd.Series) -> pd.Series:
