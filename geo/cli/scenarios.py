@@ -120,6 +120,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
                     "goal": answer.goal,
                     "sites": json.loads(answer.sites.to_json(drop_id=True))["features"],
                     "uncoverable": answer.uncoverable.to_dict("records"),
+                    "left": answer.left.to_dict("records"),
                     "greedy": answer.greedy,
                     "exact": answer.exact,
                     "gap": answer.gap,
@@ -138,6 +139,13 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
             f"{row.name}: không vị trí ứng viên nào phủ được"
             if vi
             else f"{row.name}: cannot be covered by any candidate",
+            file=sys.stderr,
+        )
+    for row in answer.left.itertuples():
+        print(
+            f"{row.name}: chưa được phủ trong đề xuất này (giới hạn số trạm hoặc khoảng cách tối thiểu)"
+            if vi
+            else f"{row.name}: left uncovered by this answer (the number of sites or the minimum spacing)",
             file=sys.stderr,
         )
     sites, households = ("trạm", "hộ") if vi else ("sites", "households")

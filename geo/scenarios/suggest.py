@@ -67,6 +67,8 @@ class Suggestion:
     covered), ``n_villages``, ``households``, ``why`` (Vietnamese / English). ``uncoverable``: uid, name
     and households of villages no candidate reaches. ``greedy`` / ``exact``: objective values (sites for
     cover-villages, households for cover-households); ``gap`` = relative gap of greedy to exact.
+    ``left``: villages a candidate reaches that the answer leaves uncovered (the ``max_sites`` bound, or
+    the ``min_spacing_m`` between suggestions).
     """
 
     goal: str
@@ -76,6 +78,7 @@ class Suggestion:
     exact: float | None = None
     gap: float | None = None
     n_candidates: int = 0
+    left: pd.DataFrame | None = None
     seconds_greedy: float = 0.0
     seconds_exact: float | None = None
 
@@ -233,36 +236,81 @@ def _matrix(assessment: Assessment, demand: pd.DataFrame, candidates: gpd.GeoDat
     return sparse.csc_matrix((data, (village[reach], column[cand[reach]])), shape=shape), radius
 
 
-def _greedy(a: sparse.csc_matrix, weight: np.ndarray, cost: np.ndarray, limit: int) -> list[int]:
-    """Greedy covering: repeatedly the candidate with the most uncovered weight per cost."""
+def _conflicts(candidates: gpd.GeoDataFrame, a: sparse.csc_matrix, crs: str, min_spacing_m: float):
+    """Pairs of new-site candidates (in reach of some village) closer than ``min_spacing_m`` (m), as a
+    sparse matrix with one row per pair and a 1 in each of its two columns (an STRtree ``dwithin``
+    query, not a pairwise loop); None without a spacing. Towers are existing sites: the spacing of new
+    sites from them is :func:`candidate_sites`' rule."""
+    m = a.shape[1]
+    if min_spacing_m <= 0 or not m:
+        return None
+    useful = np.flatnonzero((np.diff(a.indptr) > 0) & (candidates["kind"] != "towers").to_numpy())
+    x, y = to_metric(*point_xy(candidates.geometry.iloc[useful]), crs)
+    pts = shapely.points(x, y)
+    i, j = shapely.STRtree(pts).query(pts, predicate="dwithin", distance=min_spacing_m)
+    pair = (i < j) & (np.hypot(x[i] - x[j], y[i] - y[j]) < min_spacing_m)  # exactly M apart is allowed
+    i, j = useful[i[pair]], useful[j[pair]]
+    rows = np.repeat(np.arange(len(i)), 2)
+    return sparse.csr_matrix(
+        (np.ones(2 * len(i)), (rows, np.column_stack([i, j]).ravel())), shape=(len(i), m)
+    )
+
+
+def _greedy(
+    a: sparse.csc_matrix, weight: np.ndarray, cost: np.ndarray, limit: int, conflicts=None
+) -> list[int]:
+    """Greedy covering: repeatedly the candidate with the most uncovered weight per cost, among those
+    not in ``conflicts`` (:func:`_conflicts`) with one already chosen."""
     open_ = weight.astype(float).copy()
     at = a.T.tocsr().astype(float)
+    near = None if conflicts is None else (conflicts.T @ conflicts).tocsr()  # candidate × candidate
+    allowed = np.ones(a.shape[1], bool)
     chosen: list[int] = []
     while len(chosen) < limit:
-        gain = at @ open_
+        gain = np.where(allowed, at @ open_, 0.0)
         best = int(np.argmax(gain / cost))
         if gain[best] <= 0:
             break
         chosen.append(best)
         open_[a[:, best].indices] = 0.0
+        if near is not None:
+            allowed[near[best].indices] = False
     return chosen
 
 
-def _exact(a: sparse.csc_matrix, weight: np.ndarray, cost: np.ndarray, goal: str, limit: int) -> list[int]:
-    """The integer program (HiGHS via :func:`scipy.optimize.milp`): set covering or maximal covering."""
+def _exact(
+    a: sparse.csc_matrix, weight: np.ndarray, cost: np.ndarray, goal: str, limit: int, conflicts=None
+) -> list[int]:
+    """The integer program (HiGHS via :func:`scipy.optimize.milp`): set covering or maximal covering,
+    with ``x_i + x_j ≤ 1`` for each pair of ``conflicts`` (:func:`_conflicts`). With conflicts, set
+    covering may not reach every village: a village left costs more than all sites together (slack)."""
     n, m = a.shape
+    pairs = [] if conflicts is None or not conflicts.shape[0] else [conflicts]
     if goal == "cover-villages":
         rows = np.flatnonzero(np.asarray(a.sum(axis=1)).ravel() > 0)
-        constraints = [LinearConstraint(a[rows], lb=1, ub=np.inf)]
+        slack = len(rows) if pairs else 0
+        cover = sparse.hstack([a[rows], sparse.identity(len(rows))]).tocsr() if slack else a[rows]
+        constraints = [LinearConstraint(cover, lb=1, ub=np.inf)]
+        extra = sparse.csr_matrix((1, slack))
         if limit < m:
-            constraints.append(LinearConstraint(np.ones((1, m)), lb=0, ub=limit))
-        result = milp(cost, constraints=constraints, integrality=np.ones(m), bounds=Bounds(0, 1))
+            constraints.append(LinearConstraint(sparse.hstack([np.ones((1, m)), extra]), lb=0, ub=limit))
+        constraints += [
+            LinearConstraint(sparse.hstack([p, sparse.csr_matrix((p.shape[0], slack))]), lb=0, ub=1)
+            for p in pairs
+        ]
+        c = np.concatenate([cost, np.full(slack, cost.sum() + 1.0)])
+        integrality = np.concatenate([np.ones(m), np.zeros(slack)])
+        result = milp(c, constraints=constraints, integrality=integrality, bounds=Bounds(0, 1))
         x = result.x[:m] if result.x is not None else np.zeros(m)
     else:
         c = np.concatenate([_EPSILON * cost, -weight])
         link = sparse.hstack([-a, sparse.identity(n)]).tocsr()
         budget = sparse.hstack([sparse.csr_matrix(np.ones((1, m))), sparse.csr_matrix((1, n))])
         constraints = [LinearConstraint(link, lb=-np.inf, ub=0), LinearConstraint(budget, lb=0, ub=limit)]
+        constraints += [
+            LinearConstraint(sparse.hstack([p, sparse.csr_matrix((p.shape[0], n))]), lb=0, ub=1)
+            for p in pairs
+        ]
         integrality = np.concatenate([np.ones(m), np.zeros(n)])
         result = milp(c, constraints=constraints, integrality=integrality, bounds=Bounds(0, 1))
         x = result.x[:m] if result.x is not None else np.zeros(m)
@@ -291,8 +339,10 @@ def suggest_sites(
     """Suggest sites for ``goal`` (:data:`GOALS`) among ``kinds`` of candidates (see the module docstring).
 
     ``source`` is a :class:`geo.model.Dataset` or an :class:`Assessment` of one. ``max_sites`` bounds
-    the number of sites (required for ``cover-households``). With ``exact`` the answer is the integer
-    program's, and ``greedy``/``exact``/``gap`` say how far the greedy pass was.
+    the number of sites (required for ``cover-households``). ``min_spacing_m`` (m) keeps new sites that
+    far from existing sites and from each other (in the greedy pass and in the integer program). With
+    ``exact`` the answer is the integer program's, and ``greedy``/``exact``/``gap`` say how far the
+    greedy pass was.
     """
     if goal not in GOALS:
         raise ValueError(f"goal must be one of {GOALS}")
@@ -313,12 +363,13 @@ def suggest_sites(
     weight = np.ones(len(demand)) if goal == "cover-villages" else households
     limit = max_sites if max_sites is not None else a.shape[1]
     cost = candidates["cost"].to_numpy(float) if len(candidates) else np.zeros(0)
-    chosen = _greedy(a, weight, cost, limit)
+    conflicts = _conflicts(candidates, a, assessment.settings.metric_crs, min_spacing_m)
+    chosen = _greedy(a, weight, cost, limit, conflicts)
     answer = Suggestion(goal, None, None, _objective(a, weight, chosen, goal), n_candidates=a.shape[1])
     answer.seconds_greedy = time.perf_counter() - started
     if exact and a.nnz:
         started = time.perf_counter()
-        best = _exact(a, weight, cost, goal, limit)
+        best = _exact(a, weight, cost, goal, limit, conflicts)
         answer.seconds_exact = time.perf_counter() - started
         answer.exact = _objective(a, weight, best, goal)
         worse = answer.greedy - answer.exact if goal == "cover-villages" else answer.exact - answer.greedy
@@ -328,6 +379,8 @@ def suggest_sites(
     answer.sites = _describe(a, demand, candidates, radius, chosen)
     reached = np.asarray(a.sum(axis=1)).ravel() > 0
     answer.uncoverable = demand.loc[~reached, ["uid", "name", "households"]].reset_index(drop=True)
+    hit = np.asarray(a[:, chosen].sum(axis=1)).ravel() > 0 if chosen else np.zeros(len(demand), bool)
+    answer.left = demand.loc[reached & ~hit, ["uid", "name", "households"]].reset_index(drop=True)
     return answer
 
 
