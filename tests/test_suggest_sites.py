@@ -6,42 +6,8 @@ import geopandas as gpd
 
 from geo.scenarios.suggest import suggest_sites, suggestion_scenario
 from geo.settings import DEFAULT_METRIC_CRS
-from tests.builders import dataset, points, square, units
-
-RADIUS = {"coverage": {"radius_m": {"4G": {"rural": 2000.0, "urban": 2000.0, "mountainous": 2000.0}}}}
-#: Cluster centres (m east of the origin) and households per village (two villages per cluster).
-CLUSTERS = {"A": (0, 50), "B": (20_000, 150), "C": (40_000, 100)}
-
-
-def _villages():
-    rows = []
-    for name, (x, households) in CLUSTERS.items():
-        for k, dx in enumerate((-300, 100)):
-            rows.append(
-                {
-                    "uid": f"X/{name}{k}",
-                    "parent_uid": "X",
-                    "name": f"Bản {name}{k}",
-                    "households": households,
-                    "box": (x + dx, -100, x + dx + 200, 100),
-                }
-            )
-    return units(rows)
-
-
-def _dataset(places, bts=None):
-    layers = {
-        "communes": units([{"uid": "X", "name": "Xã", "box": (-5000, -5000, 45_000, 5000)}]),
-        "villages": _villages(),
-        "public_places": points([{"xy": xy, "kind": "ubnd"} for xy in places]),
-    }
-    if bts is not None:
-        layers["bts_sites"] = bts
-    return dataset(RADIUS, **layers)
-
-
-#: One public place per cluster (at its centre) and a decoy that reaches nothing.
-PLACES = [(0, 0), (20_000, 0), (40_000, 0), (10_000, 0)]
+from tests.builders import PLACES, RADIUS, dataset, points, square, units
+from tests.builders import cluster_dataset as _dataset
 
 
 def _names(answer) -> set[str]:
@@ -106,7 +72,8 @@ def test_the_annex_sheet_lists_each_suggested_site_and_the_uncoverable_villages(
 
     from openpyxl import load_workbook
 
-    from geo.export.annex_sites import SITES_HEADERS, write_sites_xlsx
+    from geo.export.annex_sites import write_sites_xlsx
+    from geo.export.sites_table import SITES_HEADERS
 
     zone = gpd.GeoDataFrame(geometry=[square(39_000, -1000, 41_000, 1000)], crs="EPSG:4326")
     answer = suggest_sites(_dataset(PLACES), kinds=("public_places",), exclude=zone)

@@ -72,7 +72,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
     check_folder(args.dataset)
     check_suffix(args.out, (".geojson", ".xlsx"), "kịch bản đề xuất", "the suggested scenario")
-    check_suffix(args.annex, (".xlsx",), "phụ lục vị trí trạm đề xuất", "the suggested-sites annex")
+    check_suffix(args.annex, (".xlsx", ".docx"), "phụ lục vị trí trạm đề xuất", "the suggested-sites annex")
     kinds = tuple(k.strip() for k in args.candidates.split(","))
     unknown = [k for k in kinds if k not in CANDIDATE_KINDS]
     if unknown:
@@ -107,12 +107,14 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         from datetime import date
 
         from geo.export.annex_sites import write_sites_xlsx
+        from geo.export.annex_sites_docx import write_sites_docx
 
-        print(
-            write_sites_xlsx(
-                answer.sites, answer.uncoverable, territory=dataset.name, out=args.annex, made_on=date.today()
-            )
-        )
+        write = write_sites_docx if Path(args.annex).suffix.lower() == ".docx" else write_sites_xlsx
+        made = write(
+            answer.sites, answer.uncoverable, territory=dataset.name, out=args.annex, made_on=date.today(),
+            lang=args.lang, left=answer.left,
+        )  # fmt: skip
+        print(made)
     if args.json:
         print(
             json.dumps(
@@ -174,6 +176,6 @@ def add_suggest_parser(sub) -> None:
     p.add_argument("--exclude", help="tệp vùng loại trừ / zones file (GeoJSON, KML, GeoPackage)")
     p.add_argument("--exact", action="store_true", help="giải tối ưu (HiGHS) / exact integer program")
     p.add_argument("--out", required=True, help="FILE.geojson or .xlsx (a scenario file)")
-    p.add_argument("--annex", help="phụ lục 'Danh mục vị trí trạm BTS đề xuất' / annex sheet FILE.xlsx")
+    p.add_argument("--annex", help="phụ lục 'Danh mục vị trí trạm BTS đề xuất' / annex FILE.xlsx or .docx")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_suggest)
