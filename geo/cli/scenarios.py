@@ -68,11 +68,13 @@ def before_after_lines(table: pd.DataFrame, *, lang: str = "vi") -> str:
 def _cmd_suggest(args: argparse.Namespace) -> int:
     """Suggest sites, print why each, write them as a scenario file."""
     from geo.io.dataset import read_dataset
+    from geo.plans.assessment import Assessment
     from geo.scenarios.suggest import CANDIDATE_KINDS, suggest_sites, suggestion_scenario
 
     check_folder(args.dataset)
     check_suffix(args.out, (".geojson", ".xlsx"), "kịch bản đề xuất", "the suggested scenario")
     check_suffix(args.annex, (".xlsx", ".docx"), "phụ lục vị trí trạm đề xuất", "the suggested-sites annex")
+    check_suffix(args.map, (".png", ".pdf", ".svg"), "bản đồ trạm đề xuất", "the suggested-sites map")
     kinds = tuple(k.strip() for k in args.candidates.split(","))
     unknown = [k for k in kinds if k not in CANDIDATE_KINDS]
     if unknown:
@@ -91,8 +93,9 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
         exclude, _ = read_zones(args.exclude)
     dataset = read_dataset(args.dataset)
+    assessment = Assessment(dataset)  # shared by the suggestion and the map
     answer = suggest_sites(
-        dataset,
+        assessment,
         goal=args.goal,
         technology=args.technology,
         max_sites=args.max_sites,
@@ -115,6 +118,12 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
             lang=args.lang, left=answer.left,
         )  # fmt: skip
         print(made)
+    if args.map:
+        from datetime import date
+
+        from geo.export.sites_map import export_sites_map
+
+        print(export_sites_map(assessment, answer.sites, out=args.map, lang=args.lang, made_on=date.today()))
     if args.json:
         print(
             json.dumps(
@@ -177,5 +186,8 @@ def add_suggest_parser(sub) -> None:
     p.add_argument("--exact", action="store_true", help="giải tối ưu (HiGHS) / exact integer program")
     p.add_argument("--out", required=True, help="FILE.geojson or .xlsx (a scenario file)")
     p.add_argument("--annex", help="phụ lục 'Danh mục vị trí trạm BTS đề xuất' / annex FILE.xlsx or .docx")
+    p.add_argument(
+        "--map", help="bản đồ in các trạm đề xuất / print map of the suggested sites FILE.png or .pdf"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_suggest)

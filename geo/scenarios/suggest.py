@@ -64,9 +64,10 @@ class Suggestion:
 
     ``sites``: one row per suggested site (EPSG:4326 points): ``change`` (``share`` or ``new_site``),
     ``kind``, ``site_id``, ``operators``, ``technologies``, ``radius_m``, ``villages`` (names newly
-    covered), ``n_villages``, ``households``, ``why`` (Vietnamese / English). ``uncoverable``: uid, name
-    and households of villages no candidate reaches. ``greedy`` / ``exact``: objective values (sites for
-    cover-villages, households for cover-households); ``gap`` = relative gap of greedy to exact.
+    covered), ``village_uids`` (their uids, ';'-joined), ``n_villages``, ``households``, ``why``
+    (Vietnamese / English). ``uncoverable``: uid, name and households of villages no candidate reaches.
+    ``greedy`` / ``exact``: objective values (sites for cover-villages, households for
+    cover-households); ``gap`` = relative gap of greedy to exact.
     ``left``: villages a candidate reaches that the answer leaves uncovered (the ``max_sites`` bound, or
     the ``min_spacing_m`` between suggestions).
     """
@@ -389,7 +390,7 @@ def _describe(
 ) -> gpd.GeoDataFrame:
     """One row per chosen candidate: what it newly covers (in pick order) and why."""
     taken = np.zeros(a.shape[0], bool)
-    villages, counts, households, why = [], [], [], []
+    villages, uids, counts, households, why = [], [], [], [], []
     for j in chosen:  # one step per suggested site (tens), not per village
         rows = a[:, j].indices
         new = rows[~taken[rows]]
@@ -400,6 +401,7 @@ def _describe(
         vi, en = _KIND_WORDS[kind]
         op = candidates["operators"].iat[j]
         villages.append("; ".join(map(str, names)))
+        uids.append(";".join(map(str, demand["uid"].to_numpy()[new])))
         counts.append(len(new))
         households.append(hh)
         why.append(
@@ -419,6 +421,7 @@ def _describe(
             "height_m": picked["height_m"].to_numpy(float),
             "radius_m": np.asarray(radius)[chosen] if len(chosen) else np.zeros(0),
             "villages": villages,
+            "village_uids": uids,
             "n_villages": counts,
             "households": households,
             "why": why,
