@@ -20,7 +20,7 @@ from geo.palette import status_label
 from geo.scenarios.model import Scenario, read_scenario, write_scenario
 from geo.settings import DEMO_DIR
 
-__all__ = ["find_scenario", "before_after_lines", "add_suggest_parser"]
+__all__ = ["find_scenario", "before_after_lines", "verified_zones", "add_suggest_parser"]
 
 _SUFFIXES = (".geojson", ".json", ".kml", ".xlsx", ".csv")
 
@@ -65,6 +65,20 @@ def before_after_lines(table: pd.DataFrame, *, lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
+def verified_zones(dataset_folder: str):
+    """The live weak-signal zones marked verified in the dataset's zone store
+    (:func:`geo.zones.dataset_store`; EPSG:4326), or None when there is none: demand to cover."""
+    from geo.vocab import ZoneStatus
+    from geo.zones import dataset_store, open_store
+
+    opened = open_store(dataset_store(dataset_folder), create=False)
+    if opened is None:
+        return None
+    with opened:
+        zones = opened.list()
+    return zones[zones["status"] == ZoneStatus.VERIFIED]
+
+
 def _cmd_suggest(args: argparse.Namespace) -> int:
     """Suggest sites, print why each, write them as a scenario file."""
     from geo.io.dataset import read_dataset
@@ -93,6 +107,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
         exclude, _ = read_zones(args.exclude)
     dataset = read_dataset(args.dataset)
+    zones = verified_zones(args.dataset)
     assessment = Assessment(dataset)  # shared by the suggestion and the map
     answer = suggest_sites(
         assessment,
@@ -103,6 +118,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         operator=args.operator,
         min_spacing_m=args.min_spacing_m,
         exclude=exclude,
+        zones=zones,
         exact=args.exact,
     )
     out = write_scenario(suggestion_scenario(answer, name=Path(args.out).stem), args.out)
@@ -146,10 +162,12 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     for row in answer.sites.itertuples():  # printing the (few) suggestions
         print(f"{row.site_id}: {row.why.split(' / ')[0 if vi else 1]} — {row.villages}")
     for row in answer.uncoverable.itertuples():
+        zone = row.kind == "zone"
+        what = ("Vùng lõm sóng đã xác minh " if vi else "Verified weak-signal zone ") if zone else ""
         print(
-            f"{row.name}: không vị trí ứng viên nào phủ được"
+            f"{what}{row.name}: không vị trí ứng viên nào phủ được"
             if vi
-            else f"{row.name}: cannot be covered by any candidate",
+            else f"{what}{row.name}: cannot be covered by any candidate",
             file=sys.stderr,
         )
     for row in answer.left.itertuples():

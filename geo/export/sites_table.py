@@ -89,9 +89,16 @@ def sites_table(
         }
     )
     notes = []
-    if len(uncoverable):
-        words = "Thôn không vị trí ứng viên nào phủ được" if vi else "Villages no candidate can cover"
-        notes.append(f"{words} ({len(uncoverable)}): {_names(uncoverable)}")
+    zone = (
+        uncoverable["kind"].eq("zone") if "kind" in uncoverable else pd.Series(False, index=uncoverable.index)
+    )
+    for part, words in (
+        (uncoverable[~zone], ("Thôn không vị trí ứng viên nào phủ được", "Villages no candidate can cover")),
+        (uncoverable[zone], ("Vùng lõm sóng đã xác minh không vị trí ứng viên nào phủ được",
+                             "Verified weak-signal zones no candidate can cover")),
+    ):  # fmt: skip
+        if len(part):
+            notes.append(f"{words[0] if vi else words[1]} ({len(part)}): {_names(part)}")
     if left is not None and len(left):
         words = (
             "Thôn chưa được phủ trong đề xuất này (giới hạn số trạm hoặc khoảng cách tối thiểu)"

@@ -34,6 +34,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from geo.compute.coverage import operator_bits, prepare_sites, to_metric
 from geo.compute.hierarchy import point_xy
 from geo.compute.proximity import site_clusters
+from geo.compute.sampling import sample_grid
 from geo.plans.assessment import Assessment
 from geo.scenarios.model import COLUMNS, Scenario
 from geo.settings import OPERATORS, STORAGE_CRS
@@ -48,6 +49,8 @@ __all__ = [
 ]
 
 GOALS = ("cover-villages", "cover-households")
+#: At most this many demand points inside one weak-signal zone that must be covered.
+ZONE_POINTS = 25
 CANDIDATE_KINDS = ("towers", "public_places", "grid")
 _EPSILON = 1e-3
 _COST = {"towers": 1.0, "public_places": 1.0 + _EPSILON, "grid": 1.0 + 2 * _EPSILON}
@@ -69,7 +72,8 @@ class Suggestion:
     ``greedy`` / ``exact``: objective values (sites for cover-villages, households for
     cover-households); ``gap`` = relative gap of greedy to exact.
     ``left``: villages a candidate reaches that the answer leaves uncovered (the ``max_sites`` bound, or
-    the ``min_spacing_m`` between suggestions).
+    the ``min_spacing_m`` between suggestions). Both list verified weak-signal zones too (``kind``
+    "zone"; a zone part of which is not covered), ``sites["zones"]`` names those a site covers.
     """
 
     goal: str
@@ -84,8 +88,9 @@ class Suggestion:
     seconds_exact: float | None = None
 
 
-def _demand(assessment: Assessment) -> pd.DataFrame:
-    """Uncovered villages: uid, name, households, metric x/y, reach slack (m)."""
+def _demand(assessment: Assessment, zones: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Uncovered villages, then the grid points of the ``zones`` that must be covered (:func:`_zone_points`):
+    uid, name, households, metric x/y, reach slack (m), ``zone`` (the zone's id, "" for a village)."""
     coverage = assessment.village_coverage
     base = assessment.hierarchy.base_layer
     units = assessment.dataset.layers[base]
@@ -95,7 +100,7 @@ def _demand(assessment: Assessment) -> pd.DataFrame:
     crs = assessment.settings.metric_crs
     metric = gpd.GeoSeries(geo[keep], crs=STORAGE_CRS).to_crs(crs)
     point = shapely.point_on_surface(metric.to_numpy())
-    return pd.DataFrame(
+    villages = pd.DataFrame(
         {
             "uid": rows["uid"].to_numpy(),
             "name": rows["name"].to_numpy(),
@@ -103,6 +108,38 @@ def _demand(assessment: Assessment) -> pd.DataFrame:
             "x": shapely.get_x(point),
             "y": shapely.get_y(point),
             "slack": 0.5 * np.sqrt(metric.area.to_numpy() / np.pi),
+            "zone": "",
+        }
+    )
+    if zones is None or not len(zones):
+        return villages
+    return pd.concat([villages, _zone_points(zones, assessment)], ignore_index=True)
+
+
+def _zone_points(zones: gpd.GeoDataFrame, assessment: Assessment) -> pd.DataFrame:
+    """Points every grid cell (:mod:`geo.compute.sampling`, at most :data:`ZONE_POINTS` per zone) inside
+    each zone, the point itself for a point zone, as demand rows: the zone's name, its households shared
+    out among its points, no slack."""
+    crs = assessment.settings.metric_crs
+    metric = zones.to_crs(crs).geometry.to_numpy()
+    grid = sample_grid(metric, cell_m=assessment.settings.coverage.grid_cell_m, max_points=ZONE_POINTS)
+    x, y = grid.sample_xy()
+    zone = grid.sample_unit()
+    ids = zones["zone_id"].astype(str).to_numpy() if "zone_id" in zones else np.arange(len(zones)).astype(str)
+    names = zones["name"].astype(str).to_numpy() if "name" in zones else ids
+    households = np.full(len(zones), np.nan)
+    if "households" in zones:
+        households = pd.to_numeric(zones["households"], errors="coerce").to_numpy(float)
+    per_point = households[zone] / np.bincount(zone, minlength=len(zones))[zone]
+    return pd.DataFrame(
+        {
+            "uid": [f"{ids[z]}#{k}" for k, z in enumerate(zone)],
+            "name": names[zone],
+            "households": per_point,
+            "x": x,
+            "y": y,
+            "slack": 0.0,
+            "zone": ids[zone],
         }
     )
 
@@ -335,20 +372,23 @@ def suggest_sites(
     operator: str | None = None,
     min_spacing_m: float = 0.0,
     exclude: gpd.GeoDataFrame | None = None,
+    zones: gpd.GeoDataFrame | None = None,
     exact: bool = False,
 ) -> Suggestion:
     """Suggest sites for ``goal`` (:data:`GOALS`) among ``kinds`` of candidates (see the module docstring).
 
     ``source`` is a :class:`geo.model.Dataset` or an :class:`Assessment` of one. ``max_sites`` bounds
     the number of sites (required for ``cover-households``). ``min_spacing_m`` (m) keeps new sites that
-    far from existing sites and from each other (in the greedy pass and in the integer program). With
+    far from existing sites and from each other (in the greedy pass and in the integer program).
+    ``zones`` (EPSG:4326 polygons or points, ``zone_id``, ``name``, optional ``households``): verified
+    weak-signal zones, demand that must be covered like an uncovered village (their grid points). With
     ``exact`` the answer is the integer program's, and ``greedy``/``exact``/``gap`` say how far the
     greedy pass was.
     """
     if goal not in GOALS:
         raise ValueError(f"goal must be one of {GOALS}")
     assessment = Assessment.of(source)
-    demand = _demand(assessment)
+    demand = _demand(assessment, zones)
     candidates = candidate_sites(
         assessment,
         demand,
@@ -379,10 +419,30 @@ def suggest_sites(
         chosen = [best[k] for k in _greedy(a[:, best], weight, cost[best], len(best))]
     answer.sites = _describe(a, demand, candidates, radius, chosen)
     reached = np.asarray(a.sum(axis=1)).ravel() > 0
-    answer.uncoverable = demand.loc[~reached, ["uid", "name", "households"]].reset_index(drop=True)
+    answer.uncoverable = _by_place(demand, ~reached)
     hit = np.asarray(a[:, chosen].sum(axis=1)).ravel() > 0 if chosen else np.zeros(len(demand), bool)
-    answer.left = demand.loc[reached & ~hit, ["uid", "name", "households"]].reset_index(drop=True)
+    answer.left = _by_place(demand, reached & ~hit)
     return answer
+
+
+def _by_place(demand: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """The villages and the zones (once each, with their whole households) among the demand rows ``mask``:
+    uid, name, households, ``kind`` ("village" or "zone")."""
+    rows = demand[mask]
+    village = rows[rows["zone"] == ""].assign(kind="village")
+    zoned = rows.loc[rows["zone"] != "", "zone"].unique()
+    if not len(zoned):
+        return village[["uid", "name", "households", "kind"]].reset_index(drop=True)
+    whole = demand[demand["zone"].isin(zoned)].groupby("zone", sort=False)
+    places = pd.DataFrame(
+        {
+            "uid": list(whole.groups),
+            "name": whole["name"].first().to_numpy(),
+            "households": whole["households"].sum(min_count=1).to_numpy(float),
+            "kind": "zone",
+        }
+    )
+    return pd.concat([village[["uid", "name", "households", "kind"]], places], ignore_index=True)
 
 
 def _describe(
@@ -390,24 +450,30 @@ def _describe(
 ) -> gpd.GeoDataFrame:
     """One row per chosen candidate: what it newly covers (in pick order) and why."""
     taken = np.zeros(a.shape[0], bool)
-    villages, uids, counts, households, why = [], [], [], [], []
+    zone_of = demand["zone"].to_numpy(object)
+    names_of, hh_of = demand["name"].to_numpy(), np.nan_to_num(demand["households"].to_numpy(float))
+    villages, uids, zones, counts, households, why = [], [], [], [], [], []
     for j in chosen:  # one step per suggested site (tens), not per village
         rows = a[:, j].indices
         new = rows[~taken[rows]]
         taken[new] = True
-        names = demand["name"].to_numpy()[new]
-        hh = float(np.nan_to_num(demand["households"].to_numpy(float)[new]).sum())
+        village = new[zone_of[new] == ""]
+        zoned = list(dict.fromkeys(names_of[new[zone_of[new] != ""]]))
+        hh = float(hh_of[new].sum())
         kind = candidates["kind"].iat[j]
         vi, en = _KIND_WORDS[kind]
         op = candidates["operators"].iat[j]
-        villages.append("; ".join(map(str, names)))
-        uids.append(";".join(map(str, demand["uid"].to_numpy()[new])))
-        counts.append(len(new))
+        villages.append("; ".join(map(str, names_of[village])))
+        uids.append(";".join(map(str, demand["uid"].to_numpy()[village])))
+        zones.append("; ".join(map(str, zoned)))
+        counts.append(len(village))
         households.append(hh)
-        why.append(
-            f"{vi} ({op}): phủ thêm {len(new)} thôn, {hh:.0f} hộ / {en} ({op}): newly covers {len(new)} "
-            f"villages, {hh:.0f} households"
-        )
+        text_vi = f"{vi} ({op}): phủ thêm {len(village)} thôn, {hh:.0f} hộ"
+        text_en = f"{en} ({op}): newly covers {len(village)} villages, {hh:.0f} households"
+        if zoned:
+            text_vi += f"; vùng lõm sóng đã xác minh: {zones[-1]}"
+            text_en += f"; verified weak-signal zones: {zones[-1]}"
+        why.append(f"{text_vi} / {text_en}")
     picked = candidates.iloc[chosen]
     share = (picked["kind"] == "towers").to_numpy()
     numbered = [f"DX-{k:03d}" for k in np.cumsum(~share)]  # new sites numbered on their own
@@ -422,6 +488,7 @@ def _describe(
             "radius_m": np.asarray(radius)[chosen] if len(chosen) else np.zeros(0),
             "villages": villages,
             "village_uids": uids,
+            "zones": zones,
             "n_villages": counts,
             "households": households,
             "why": why,
