@@ -5,6 +5,8 @@
   aggregation tests;
 - ``two_villages``, ``reported``: commune C1 tiled by Bản X (west) and Bản Y (east); an operator_coverage
   layer of boxes, for the indicator, reported-coverage and evidence tests;
+- ``cluster_dataset``, ``PLACES``, ``RADIUS``: three separated clusters of uncovered villages with one public
+  place each (and a decoy), for the suggested-sites tests;
 - ``tiny_dataset``, ``tiny_plan``, ``tiny_evaluation``, ``pdf_text``, ``embedded_fonts``: two communes of
   two villages each near 103°E 22°N, two BTS sites (one shared), and an evaluation written by hand
   following geo.plans.evaluate's columns, for the print-map, atlas and annex tests.
@@ -219,3 +221,42 @@ def embedded_fonts(path: Path) -> dict[str, bool]:
             )
             fonts[str(font["/BaseFont"])] = embedded
     return fonts
+
+
+# Suggested sites: villages in three separated clusters, each reachable from one public place only.
+RADIUS = {"coverage": {"radius_m": {"4G": {"rural": 2000.0, "urban": 2000.0, "mountainous": 2000.0}}}}
+#: Cluster centres (m east of the origin) and households per village (two villages per cluster).
+CLUSTERS = {"A": (0, 50), "B": (20_000, 150), "C": (40_000, 100)}
+
+
+def _cluster_villages():
+    rows = []
+    for name, (x, households) in CLUSTERS.items():
+        for k, dx in enumerate((-300, 100)):
+            rows.append(
+                {
+                    "uid": f"X/{name}{k}",
+                    "parent_uid": "X",
+                    "name": f"Bản {name}{k}",
+                    "households": households,
+                    "box": (x + dx, -100, x + dx + 200, 100),
+                }
+            )
+    return units(rows)
+
+
+def cluster_dataset(places, bts=None):
+    """Three clusters of two uncovered villages (:data:`CLUSTERS`), public places at ``places`` (metric
+    offsets), optional BTS sites ``bts``; every 4G radius 2 km (:data:`RADIUS`)."""
+    layers = {
+        "communes": units([{"uid": "X", "name": "Xã", "box": (-5000, -5000, 45_000, 5000)}]),
+        "villages": _cluster_villages(),
+        "public_places": points([{"xy": xy, "kind": "ubnd"} for xy in places]),
+    }
+    if bts is not None:
+        layers["bts_sites"] = bts
+    return dataset(RADIUS, **layers)
+
+
+#: One public place per cluster (at its centre) and a decoy that reaches nothing.
+PLACES = [(0, 0), (20_000, 0), (40_000, 0), (10_000, 0)]

@@ -5,42 +5,9 @@ from __future__ import annotations
 import geopandas as gpd
 
 from geo.scenarios.suggest import suggest_sites, suggestion_scenario
-from tests.builders import dataset, points, square, units
-
-RADIUS = {"coverage": {"radius_m": {"4G": {"rural": 2000.0, "urban": 2000.0, "mountainous": 2000.0}}}}
-#: Cluster centres (m east of the origin) and households per village (two villages per cluster).
-CLUSTERS = {"A": (0, 50), "B": (20_000, 150), "C": (40_000, 100)}
-
-
-def _villages():
-    rows = []
-    for name, (x, households) in CLUSTERS.items():
-        for k, dx in enumerate((-300, 100)):
-            rows.append(
-                {
-                    "uid": f"X/{name}{k}",
-                    "parent_uid": "X",
-                    "name": f"Bản {name}{k}",
-                    "households": households,
-                    "box": (x + dx, -100, x + dx + 200, 100),
-                }
-            )
-    return units(rows)
-
-
-def _dataset(places, bts=None):
-    layers = {
-        "communes": units([{"uid": "X", "name": "Xã", "box": (-5000, -5000, 45_000, 5000)}]),
-        "villages": _villages(),
-        "public_places": points([{"xy": xy, "kind": "ubnd"} for xy in places]),
-    }
-    if bts is not None:
-        layers["bts_sites"] = bts
-    return dataset(RADIUS, **layers)
-
-
-#: One public place per cluster (at its centre) and a decoy that reaches nothing.
-PLACES = [(0, 0), (20_000, 0), (40_000, 0), (10_000, 0)]
+from geo.settings import DEFAULT_METRIC_CRS
+from tests.builders import PLACES, RADIUS, dataset, points, square, units
+from tests.builders import cluster_dataset as _dataset
 
 
 def _names(answer) -> set[str]:
@@ -105,7 +72,8 @@ def test_the_annex_sheet_lists_each_suggested_site_and_the_uncoverable_villages(
 
     from openpyxl import load_workbook
 
-    from geo.export.annex_sites import SITES_HEADERS, write_sites_xlsx
+    from geo.export.annex_sites import write_sites_xlsx
+    from geo.export.sites_table import SITES_HEADERS
 
     zone = gpd.GeoDataFrame(geometry=[square(39_000, -1000, 41_000, 1000)], crs="EPSG:4326")
     answer = suggest_sites(_dataset(PLACES), kinds=("public_places",), exclude=zone)
@@ -126,3 +94,43 @@ def test_min_spacing_keeps_new_sites_away_from_existing_ones():
     assert sorted(answer.uncoverable["name"]) == ["Bản B0", "Bản B1"]  # its only place is 500 m from T-B
     both = suggest_sites(_dataset(PLACES, tower), kinds=("towers", "public_places"), min_spacing_m=1000.0)
     assert both.uncoverable.empty and "T-B" in both.sites["site_id"].tolist()  # sharing T-B still allowed
+
+
+def _line_of_villages():
+    """Three villages 2.4 km apart on a line; public places at two of them and between each pair."""
+    villages = units(
+        [
+            {"uid": f"X/{k}", "parent_uid": "X", "name": f"Bản {k}", "households": 100,
+             "box": (2400 * k - 100, -100, 2400 * k + 100, 100)}
+            for k in range(3)
+        ]
+    )  # fmt: skip
+    places = [(1200, 0), (3600, 0), (0, 0), (4800, 0)]  # 1200 and 3600 reach two villages each
+    return dataset(
+        RADIUS,
+        communes=units([{"uid": "X", "name": "Xã", "box": (-5000, -5000, 10_000, 5000)}]),
+        villages=villages,
+        public_places=points([{"xy": xy, "kind": "ubnd"} for xy in places]),
+    )
+
+
+def _spacings(answer) -> list[float]:
+    """Distances (m, the builders' metric CRS) between the suggested sites, pair by pair."""
+    xy = list(answer.sites.to_crs(DEFAULT_METRIC_CRS).geometry)
+    return [round(a.distance(b)) for k, a in enumerate(xy) for b in xy[k + 1 :]]
+
+
+def test_min_spacing_keeps_chosen_suggestions_apart_in_greedy_and_exact():
+    loose = suggest_sites(_line_of_villages(), kinds=("public_places",))
+    assert _spacings(loose) == [2400]  # without a spacing the two best places are 2.4 km apart
+    for exact in (False, True):
+        answer = suggest_sites(_line_of_villages(), kinds=("public_places",), min_spacing_m=3000, exact=exact)
+        assert len(answer.sites) == 2 and _spacings(answer) == [3600]
+        assert _names(answer) == {"Bản 0", "Bản 1", "Bản 2"} and answer.left.empty
+
+
+def test_a_spacing_no_pair_of_places_keeps_leaves_a_reachable_village_listed_not_dropped():
+    for exact in (False, True):
+        answer = suggest_sites(_line_of_villages(), kinds=("public_places",), min_spacing_m=5000, exact=exact)
+        assert len(answer.sites) == 1 and answer.uncoverable.empty
+        assert len(answer.left) == 1 and answer.left["name"].iat[0] not in _names(answer)

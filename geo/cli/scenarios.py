@@ -20,7 +20,7 @@ from geo.palette import status_label
 from geo.scenarios.model import Scenario, read_scenario, write_scenario
 from geo.settings import DEMO_DIR
 
-__all__ = ["find_scenario", "before_after_lines", "add_suggest_parser"]
+__all__ = ["find_scenario", "before_after_lines", "verified_zones", "add_suggest_parser"]
 
 _SUFFIXES = (".geojson", ".json", ".kml", ".xlsx", ".csv")
 
@@ -74,14 +74,30 @@ def before_after_lines(table: pd.DataFrame, *, lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
+def verified_zones(dataset_folder: str):
+    """The live weak-signal zones marked verified in the dataset's zone store
+    (:func:`geo.zones.dataset_store`; EPSG:4326), or None when there is none: demand to cover."""
+    from geo.vocab import ZoneStatus
+    from geo.zones import dataset_store, open_store
+
+    opened = open_store(dataset_store(dataset_folder), create=False)
+    if opened is None:
+        return None
+    with opened:
+        zones = opened.list()
+    return zones[zones["status"] == ZoneStatus.VERIFIED]
+
+
 def _cmd_suggest(args: argparse.Namespace) -> int:
     """Suggest sites, print why each, write them as a scenario file."""
     from geo.io.dataset import read_dataset
+    from geo.plans.assessment import Assessment
     from geo.scenarios.suggest import CANDIDATE_KINDS, suggest_sites, suggestion_scenario
 
     check_folder(args.dataset)
     check_suffix(args.out, (".geojson", ".xlsx"), "kịch bản đề xuất", "the suggested scenario")
-    check_suffix(args.annex, (".xlsx",), "phụ lục vị trí trạm đề xuất", "the suggested-sites annex")
+    check_suffix(args.annex, (".xlsx", ".docx"), "phụ lục vị trí trạm đề xuất", "the suggested-sites annex")
+    check_suffix(args.map, (".png", ".pdf", ".svg"), "bản đồ trạm đề xuất", "the suggested-sites map")
     kinds = tuple(k.strip() for k in args.candidates.split(","))
     unknown = [k for k in kinds if k not in CANDIDATE_KINDS]
     if unknown:
@@ -100,8 +116,10 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
         exclude, _ = read_zones(args.exclude)
     dataset = read_dataset(args.dataset)
+    zones = verified_zones(args.dataset)
+    assessment = Assessment(dataset)  # shared by the suggestion and the map
     answer = suggest_sites(
-        dataset,
+        assessment,
         goal=args.goal,
         technology=args.technology,
         max_sites=args.max_sites,
@@ -109,6 +127,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         operator=args.operator,
         min_spacing_m=args.min_spacing_m,
         exclude=exclude,
+        zones=zones,
         exact=args.exact,
     )
     out = write_scenario(suggestion_scenario(answer, name=Path(args.out).stem), args.out)
@@ -116,12 +135,20 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         from datetime import date
 
         from geo.export.annex_sites import write_sites_xlsx
+        from geo.export.annex_sites_docx import write_sites_docx
 
-        print(
-            write_sites_xlsx(
-                answer.sites, answer.uncoverable, territory=dataset.name, out=args.annex, made_on=date.today()
-            )
-        )
+        write = write_sites_docx if Path(args.annex).suffix.lower() == ".docx" else write_sites_xlsx
+        made = write(
+            answer.sites, answer.uncoverable, territory=dataset.name, out=args.annex, made_on=date.today(),
+            lang=args.lang, left=answer.left,
+        )  # fmt: skip
+        print(made)
+    if args.map:
+        from datetime import date
+
+        from geo.export.sites_map import export_sites_map
+
+        print(export_sites_map(assessment, answer.sites, out=args.map, lang=args.lang, made_on=date.today()))
     if args.json:
         print(
             json.dumps(
@@ -129,6 +156,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
                     "goal": answer.goal,
                     "sites": json.loads(answer.sites.to_json(drop_id=True))["features"],
                     "uncoverable": answer.uncoverable.to_dict("records"),
+                    "left": answer.left.to_dict("records"),
                     "greedy": answer.greedy,
                     "exact": answer.exact,
                     "gap": answer.gap,
@@ -143,10 +171,19 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     for row in answer.sites.itertuples():  # printing the (few) suggestions
         print(f"{row.site_id}: {row.why.split(' / ')[0 if vi else 1]} — {row.villages}")
     for row in answer.uncoverable.itertuples():
+        zone = row.kind == "zone"
+        what = ("Vùng lõm sóng đã xác minh " if vi else "Verified weak-signal zone ") if zone else ""
         print(
-            f"{row.name}: không vị trí ứng viên nào phủ được"
+            f"{what}{row.name}: không vị trí ứng viên nào phủ được"
             if vi
-            else f"{row.name}: cannot be covered by any candidate",
+            else f"{what}{row.name}: cannot be covered by any candidate",
+            file=sys.stderr,
+        )
+    for row in answer.left.itertuples():
+        print(
+            f"{row.name}: chưa được phủ trong đề xuất này (giới hạn số trạm hoặc khoảng cách tối thiểu)"
+            if vi
+            else f"{row.name}: left uncovered by this answer (the number of sites or the minimum spacing)",
             file=sys.stderr,
         )
     sites, households = ("trạm", "hộ") if vi else ("sites", "households")
@@ -175,6 +212,9 @@ def add_suggest_parser(sub) -> None:
     p.add_argument("--exclude", help="tệp vùng loại trừ / zones file (GeoJSON, KML, GeoPackage)")
     p.add_argument("--exact", action="store_true", help="giải tối ưu (HiGHS) / exact integer program")
     p.add_argument("--out", required=True, help="FILE.geojson or .xlsx (a scenario file)")
-    p.add_argument("--annex", help="phụ lục 'Danh mục vị trí trạm BTS đề xuất' / annex sheet FILE.xlsx")
+    p.add_argument("--annex", help="phụ lục 'Danh mục vị trí trạm BTS đề xuất' / annex FILE.xlsx or .docx")
+    p.add_argument(
+        "--map", help="bản đồ in các trạm đề xuất / print map of the suggested sites FILE.png or .pdf"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_suggest)

@@ -27,6 +27,7 @@ A unit without data has value NaN and denominator 0. ``flag`` is ``"no data"`` t
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
 import numpy as np
 import pandas as pd
@@ -96,7 +97,12 @@ NETWORK_WORDS = _NETWORKS = {
 
 
 def village_coverage(
-    dataset: Dataset, hierarchy: Hierarchy, sites: SiteModel, *, max_samples: int = MAX_SAMPLES
+    dataset: Dataset,
+    hierarchy: Hierarchy,
+    sites: SiteModel,
+    *,
+    max_samples: int = MAX_SAMPLES,
+    only: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Return mobile coverage per unit of the deepest unit layer (villages when present).
 
@@ -117,6 +123,10 @@ def village_coverage(
     the mean of its unit's known ones, or 1 when none is known. ``households`` is the
     unit's own figure, else the sum of its settlements'; covered counts are that figure ×
     the share. Units without samples have NaN shares; unknown figures stay NaN.
+
+    ``only`` (positions among the deepest layer's units) limits the work and the rows to those units:
+    each unit's row is the one of the full table, since its samples and settlements are its own
+    (:mod:`geo.compute.incremental` recomputes the units a scenario's sites reach this way).
     """
     base = hierarchy.base_layer
     if base is None:
@@ -125,8 +135,13 @@ def village_coverage(
     units = hierarchy.nodes.loc[nodes]
     n = len(nodes)
     settled = _settlements(dataset, hierarchy, nodes)
+    wanted = np.ones(n, bool)
+    if only is not None:
+        wanted[:] = False
+        wanted[only] = True
+        settled = {k: v[wanted[settled["unit"]]] for k, v in settled.items()}
     has_settlements = np.bincount(settled["unit"], minlength=n) > 0
-    area_units = np.flatnonzero(~has_settlements)
+    area_units = np.flatnonzero(~has_settlements & wanted)
     grid = sample_grid(
         hierarchy.metric[base][area_units],
         cell_m=dataset.settings.coverage.grid_cell_m,
@@ -195,7 +210,7 @@ def village_coverage(
     if terrain is not None:
         out["model"] = terrain.unit_model
         out.attrs["terrain_paths"] = terrain.stats.as_dict()
-    return out
+    return out if only is None else out[wanted].reset_index(drop=True)
 
 
 def _terrain(dataset: Dataset, sites: SiteModel, grid, sample_unit, settled, units):
@@ -276,7 +291,12 @@ def _weights(values: np.ndarray, unit: np.ndarray, n: int) -> np.ndarray:
 
 
 def compute_indicators(
-    dataset: Dataset, hierarchy: Hierarchy, sites: SiteModel, coverage: pd.DataFrame
+    dataset: Dataset,
+    hierarchy: Hierarchy,
+    sites: SiteModel,
+    coverage: pd.DataFrame,
+    *,
+    only: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Return every spatial indicator for every unit of every level and for the territory.
 
@@ -296,28 +316,34 @@ def compute_indicators(
     ``source="computed"``. An indicator appears only when its layers exist: coverage and
     sharing need ``bts_sites``; village indicators need ``villages``; FTTH an ``ftth``
     column; Wi-Fi both ``public_places`` and ``wifi_points``; speeds ``speed_tests``.
+    ``only`` (indicator ids) computes just those (the others are left out of the table).
     """
+    wanted = set(SPATIAL_INDICATORS if only is None else only)
     found: dict[str, dict] = {}
     site_layer = dataset.layer("bts_sites")
     if site_layer is not None:
-        if hierarchy.base_layer is not None:
+        if hierarchy.base_layer is not None and wanted & set(COVERAGE_INDICATORS):
             found |= _coverage_counts(coverage, villages=hierarchy.base_layer == "villages")
-        found |= _sharing_counts(site_layer, sites, dataset.settings.indicators.site_merge_distance_m)
+        if "bts_site_sharing" in wanted:
+            found |= _sharing_counts(site_layer, sites, dataset.settings.indicators.site_merge_distance_m)
     villages = dataset.layer("villages")
-    if villages is not None and "ftth" in villages:
+    if villages is not None and "ftth" in villages and "village_ftth_coverage" in wanted:
         found |= _ftth_counts(hierarchy)
-    if dataset.layer("public_places") is not None and dataset.layer("wifi_points") is not None:
-        found |= _wifi_counts(dataset, hierarchy)
-    elif dataset.layer("public_places") is not None:
-        log.info("public places given without wifi_points: public_free_wifi not computed")
-    if dataset.layer("speed_tests") is not None:
+    if "public_free_wifi" in wanted and dataset.layer("public_places") is not None:
+        if dataset.layer("wifi_points") is not None:
+            found |= _wifi_counts(dataset, hierarchy)
+        else:
+            log.info("public places given without wifi_points: public_free_wifi not computed")
+    if wanted & set(NETWORK_WORDS) and dataset.layer("speed_tests") is not None:
         found |= _speed_values(dataset, hierarchy)
-    elif (
-        getattr(dataset, "speed_folder", None) is not None
-    ):  # partitions on dask: geo/compute/speed_partitions.py
-        from geo.compute.speed_partitions import folder_summary, speed_indicator_values
+    elif wanted & set(NETWORK_WORDS) and getattr(dataset, "speed_folder", None) is not None:
+        from geo.compute.speed_partitions import (  # partitions on dask: geo/compute/speed_partitions.py
+            folder_summary,
+            speed_indicator_values,
+        )
 
         found |= speed_indicator_values(folder_summary(dataset.speed_folder, hierarchy), hierarchy)
+    found = {k: v for k, v in found.items() if k in wanted}
     return _assemble(hierarchy, found, min_tests=dataset.settings.indicators.min_speed_tests)
 
 

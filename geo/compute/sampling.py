@@ -58,7 +58,7 @@ class SampleGrid:
     @property
     def n_cells(self) -> int:
         """Number of grid cells of all units' bounding boxes (inside or not)."""
-        return int(self.base[-1] + self.ncol[-1] * self.nrow[-1]) if len(self.base) else 0
+        return int(self.base[-1] + self.ncol[-1] * self.nrow[-1]) if len(self.ncol) else 0
 
     def sample_unit(self) -> np.ndarray:
         """Return the unit of every sample (grid cells first, then extra points)."""

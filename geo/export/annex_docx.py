@@ -7,18 +7,13 @@ group rows spanning the table, the "Đánh giá" cells shaded in the status colo
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
-from docx.table import _Cell
+from docx.shared import Mm
 
-from geo.export.annex import ANNEX_FONT, AnnexTable, header_cells
+from geo.export.annex import AnnexTable, header_cells
+from geo.export.docx_parts import add_heading_lines, landscape_document, repeat_header, shade, write_cell
 from geo.export.text import date_text, number_text, value_text
 from geo.model import Dataset
 from geo.palette import STATUS_COLOURS, STATUS_TEXT_COLOURS, STATUS_TINTS, status_label
@@ -31,27 +26,6 @@ __all__ = ["write_docx"]
 _WIDTHS_MM = {"tt": 10, "label": 80, "unit": 22, "figure": 19, "note": 55}
 
 
-def _shade(cell: _Cell, colour: str) -> None:
-    """Fill a table cell with ``colour`` (hex)."""
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), colour.lstrip("#"))
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _write(
-    cell: _Cell, text: str, *, bold: bool = False, colour: str | None = None, centre: bool = True
-) -> None:
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if centre else WD_ALIGN_PARAGRAPH.LEFT
-    run = paragraph.add_run(text)
-    run.bold = bold
-    run.font.size = Pt(10)
-    if colour:
-        run.font.color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
-
-
 def _figure(value: float | str | None, indicator: str) -> str:
     if isinstance(value, str):
         return value
@@ -61,63 +35,48 @@ def _figure(value: float | str | None, indicator: str) -> str:
 def write_docx(table: AnnexTable, plan: Plan, dataset: Dataset, *, out: Path, made_on: date) -> Path:
     """Write ``table`` (the territory's annex from :func:`geo.export.annex.annex_tables`) to ``out``
     (.docx) and return ``out``. Numbers use a decimal comma; the document's dates are ``made_on``."""
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(15)
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = ANNEX_FONT, Pt(11)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), ANNEX_FONT)
-    stamp = datetime(made_on.year, made_on.month, made_on.day, tzinfo=UTC)
-    doc.core_properties.created = doc.core_properties.modified = stamp
-    doc.core_properties.author = "vn-coverage-map"
+    doc = landscape_document(made_on)
     heads = [
         ("PHỤ LỤC", True, False),
         (f"CÁC CHỈ TIÊU PHÁT TRIỂN HẠ TẦNG SỐ – TOÀN ĐỊA BÀN {table.name.upper()} – "
          f"HIỆN TRẠNG NĂM {table.year}", True, False),
         (f"(Theo {plan.title}; số liệu: {dataset.name}; lập ngày {date_text(made_on)})", False, True),
     ]  # fmt: skip
-    for text, bold, italic in heads:
-        paragraph = doc.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(text)
-        run.bold, run.italic = bold, italic
+    add_heading_lines(doc, heads)
     columns = header_cells(table)
     grid = doc.add_table(rows=1, cols=len(columns))
     grid.style = "Table Grid"
     widths = [_WIDTHS_MM["tt"], _WIDTHS_MM["label"], _WIDTHS_MM["unit"]]
     widths += [_WIDTHS_MM["figure"]] * (len(columns) - 4) + [_WIDTHS_MM["note"]]
     for cell, text in zip(grid.rows[0].cells, columns, strict=True):
-        _write(cell, text, bold=True)
-        _shade(cell, "#D9D9D9")
-    header = grid.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header.append(repeat)
+        write_cell(cell, text, bold=True)
+        shade(cell, "#D9D9D9")
+    repeat_header(grid.rows[0])
     first_target = 3 + (table.baseline_year is not None)
     for item in (*table.rows, *table.spots):  # spots: information without a target, last
         cells = grid.add_row().cells
         if item.is_group:
-            _write(cells[0], item.number, bold=True)
+            write_cell(cells[0], item.number, bold=True)
             merged = cells[1].merge(cells[-1])
-            _write(merged, item.label, bold=True, centre=False)
+            write_cell(merged, item.label, bold=True, centre=False)
             for cell in (cells[0], merged):
-                _shade(cell, "#F2F2F2")
+                shade(cell, "#F2F2F2")
             continue
         figures = [_figure(item.baseline, "")] if table.baseline_year is not None else []
         figures += [*item.targets, _figure(item.value, item.indicator)]
         texts = [item.number, item.label, item.unit, *figures]
         for k, text in enumerate(texts):
-            _write(cells[k], text, centre=k != 1)
+            write_cell(cells[k], text, centre=k != 1)
         for k, status in enumerate(item.target_status):
             if status in (Status.MET, Status.MISSED):
-                _shade(cells[first_target + k], STATUS_TINTS[status])
+                shade(cells[first_target + k], STATUS_TINTS[status])
         if item.status:
             status_cell = cells[len(texts)]
-            _write(status_cell, status_label(item.status), bold=True, colour=STATUS_TEXT_COLOURS[item.status])
-            _shade(status_cell, STATUS_COLOURS[item.status])
-        _write(cells[-1], item.note, centre=False)
+            write_cell(
+                status_cell, status_label(item.status), bold=True, colour=STATUS_TEXT_COLOURS[item.status]
+            )
+            shade(status_cell, STATUS_COLOURS[item.status])
+        write_cell(cells[-1], item.note, centre=False)
     for row in grid.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Mm(width)

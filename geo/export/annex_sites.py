@@ -1,10 +1,10 @@
 """The annex sheet "Danh mục vị trí trạm BTS đề xuất" (XLSX): the suggested sites in the plan's layout.
 
-One row per suggested site (:attr:`geo.scenarios.suggest.Suggestion.sites`): number, site id, kind of
-location (sharing an existing tower, public land, grid point), operator, technology, longitude/latitude
-(WGS84, degrees, 6 decimals), served radius (m), villages newly covered and their households; villages no
-candidate can cover are listed below the table, never left out. Times New Roman, A4 landscape, header
-repeated on every printed page.
+The rows come from :func:`geo.export.sites_table.sites_table` (number, site id, kind of location,
+operator, technology, longitude/latitude WGS84, served radius, villages newly covered and their
+households; the villages still uncovered in notes below the table, never left out), shared with the Word
+table (:mod:`geo.export.annex_sites_docx`). Times New Roman, A4 landscape, header repeated on every
+printed page.
 """
 
 from __future__ import annotations
@@ -14,32 +14,18 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from geo.export.annex import ANNEX_FONT
-from geo.export.text import date_text
+from geo.export.sites_table import sites_table
 
-__all__ = ["SITES_SHEET_TITLE", "SITES_TAB", "SITES_HEADERS", "write_sites_xlsx"]
+__all__ = ["SITES_TAB", "write_sites_xlsx"]
 
-#: The sheet's title as plan documents write it, and its tab (Excel allows 31 characters).
-SITES_SHEET_TITLE = "Danh mục vị trí trạm BTS đề xuất"
+#: The sheet's tab (Excel allows 31 characters), by language.
 SITES_TAB = "Vị trí trạm BTS đề xuất"
-SITES_HEADERS = [
-    "STT",
-    "Mã trạm",
-    "Loại vị trí",
-    "Nhà mạng",
-    "Công nghệ",
-    "Kinh độ",
-    "Vĩ độ",
-    "Bán kính phủ (m)",
-    "Thôn được phủ sóng thêm",
-    "Số hộ",
-]
-_KIND_VI = {"towers": "Dùng chung trạm có sẵn", "public_places": "Đất công", "grid": "Điểm lưới (khảo sát)"}
+_TABS = {"vi": SITES_TAB, "en": "Suggested BTS sites"}
 _WIDTHS = [5, 16, 22, 12, 10, 12, 12, 12, 50, 9]
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -49,54 +35,42 @@ _FIRST_BODY_ROW = 4
 
 
 def write_sites_xlsx(
-    sites: gpd.GeoDataFrame, uncoverable: pd.DataFrame, *, territory: str, out: str | Path, made_on: date
+    sites: gpd.GeoDataFrame,
+    uncoverable: pd.DataFrame,
+    *,
+    territory: str,
+    out: str | Path,
+    made_on: date,
+    lang: str = "vi",
+    left: pd.DataFrame | None = None,
 ) -> Path:
-    """Write the sheet to ``out`` (.xlsx) and return it; ``sites`` in EPSG:4326."""
+    """Write the sheet of ``sites`` (EPSG:4326) to ``out`` (.xlsx) and return it; ``uncoverable`` and
+    ``left`` are the villages noted below the table (:func:`geo.export.sites_table.sites_table`)."""
+    table = sites_table(sites, uncoverable, territory=territory, made_on=made_on, lang=lang, left=left)
     wb = Workbook()
     ws = wb.active
-    ws.title = SITES_TAB
-    last = get_column_letter(len(SITES_HEADERS))
+    ws.title = _TABS["vi" if lang == "vi" else "en"]
+    last = get_column_letter(len(table.headers))
     titles = [
-        (SITES_SHEET_TITLE.upper() + f" – {territory.upper()}", Font(name=ANNEX_FONT, size=12, bold=True)),
-        (
-            f"(Đề xuất của công cụ bản đồ phủ sóng; lập ngày {date_text(made_on)})",
-            Font(name=ANNEX_FONT, italic=True),
-        ),
+        (table.title, Font(name=ANNEX_FONT, size=12, bold=True)),
+        (table.subtitle, Font(name=ANNEX_FONT, italic=True)),
     ]
     for r, (text, font) in enumerate(titles, start=1):
         ws.cell(r, 1, text).font, ws.cell(r, 1).alignment = font, _CENTRE
         ws.merge_cells(f"A{r}:{last}{r}")
-    for c, text in enumerate(SITES_HEADERS, start=1):
+    for c, text in enumerate(table.headers, start=1):
         cell = ws.cell(3, c, text)
         cell.font, cell.alignment, cell.border = Font(name=ANNEX_FONT, bold=True), _CENTRE, _BORDER
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
-    lon, lat = shapely.get_x(sites.geometry.values), shapely.get_y(sites.geometry.values)
-    body = pd.DataFrame(
-        {
-            "n": range(1, len(sites) + 1),
-            "site_id": sites["site_id"].astype(str).to_numpy(),
-            "kind": sites["kind"].map(_KIND_VI).to_numpy(),
-            "operators": sites["operators"].to_numpy(),
-            "technologies": sites["technologies"].to_numpy(),
-            "lon": lon.round(6),
-            "lat": lat.round(6),
-            "radius": sites["radius_m"].round(0).to_numpy(),
-            "villages": sites["villages"].to_numpy(),
-            "households": sites["households"].round(0).to_numpy(),
-        }
-    )
     font = Font(name=ANNEX_FONT)
-    for r, values in enumerate(body.itertuples(index=False), start=_FIRST_BODY_ROW):  # one row per site
+    for r, values in enumerate(table.rows.itertuples(index=False), start=_FIRST_BODY_ROW):  # one row per site
         for c, value in enumerate(values, start=1):
             cell = ws.cell(r, c, value.item() if hasattr(value, "item") else value)
             cell.font, cell.border = font, _BORDER
-            cell.alignment = _WRAP if c in (3, 9) else _CENTRE
-    r = _FIRST_BODY_ROW + len(body) + 1
-    if len(uncoverable):
-        names = "; ".join(map(str, uncoverable["name"]))
-        ws.cell(r, 1, f"Thôn không vị trí ứng viên nào phủ được ({len(uncoverable)}): {names}").font = font
+            cell.alignment = _WRAP if c - 1 in table.text_columns else _CENTRE
+    for r, note in enumerate(table.notes, start=_FIRST_BODY_ROW + len(table.rows) + 1):
+        ws.cell(r, 1, note).font, ws.cell(r, 1).alignment = font, _WRAP
         ws.merge_cells(f"A{r}:{last}{r}")
-        ws.cell(r, 1).alignment = _WRAP
     for c, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = ws.cell(_FIRST_BODY_ROW, 3)

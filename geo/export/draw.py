@@ -48,6 +48,7 @@ __all__ = [
     "place_labels",
     "add_scale_bar",
     "add_north_arrow",
+    "fit_extent",
     "legend_handles",
 ]
 
@@ -310,7 +311,7 @@ def add_north_arrow(ax: Axes, *, lang: str = "vi", fontsize: float = 10) -> None
     )  # fmt: skip
 
 
-def _fit_extent(ax: Axes, bounds: tuple[float, float, float, float], margin: float = 0.04) -> None:
+def fit_extent(ax: Axes, bounds: tuple[float, float, float, float], margin: float = 0.04) -> None:
     """Set equal-aspect limits showing ``bounds`` (metres) with a margin, filling the axes box."""
     x0, y0, x1, y1 = bounds
     pad = margin * max(x1 - x0, y1 - y0, 1.0)
@@ -358,7 +359,7 @@ def draw_map(
     reference = draw_reference(ax, dataset, area, crs)  # above the fills, under the overlays (zorder 1.5)
     if outline is not None:
         outline.to_crs(crs).boundary.plot(ax=ax, color=BOUNDARY["color"], linewidth=1.6, zorder=3)
-    _fit_extent(ax, area.bounds)
+    fit_extent(ax, area.bounds)
     ax.set(xticks=[], yticks=[], xlabel="", ylabel="")
     add_scale_bar(ax, lang=lang)
     add_north_arrow(ax, lang=lang)

@@ -15,6 +15,7 @@ The tables it returns are shared (the page serves them to every session): read t
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from functools import cached_property
 
@@ -23,10 +24,11 @@ import pandas as pd
 
 from geo.compute.coverage import SiteModel, coverage_areas, prepare_sites
 from geo.compute.hierarchy import Hierarchy, build_hierarchy
+from geo.compute.incremental import updated_indicators, updated_village_coverage
 from geo.compute.indicators import compute_indicators, village_coverage
 from geo.compute.measured import MEASURED, measured_coverage
 from geo.model import Dataset
-from geo.plans.evaluate import evaluate, unit_geometries
+from geo.plans.evaluate import evaluate, reevaluate, unit_geometries
 from geo.plans.spots import spot_rows
 from geo.plans.targets import Plan
 
@@ -46,6 +48,7 @@ class Assessment:
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
+        self._base: tuple[Assessment, frozenset[str]] | None = None
         self._evaluations: dict[tuple[str, int, str], tuple[Plan, pd.DataFrame]] = {}
         self._geometries: dict[str, gpd.GeoDataFrame] = {}
         self._coverage: dict[tuple[str | tuple[str, ...], bool], gpd.GeoDataFrame] = {}
@@ -67,6 +70,24 @@ class Assessment:
             raise TypeError(f"unknown assessment pieces: {sorted(unknown)}; known: {PIECES}")
         assessment = cls(dataset)
         assessment.__dict__.update(pieces)  # what cached_property would have stored
+        return assessment
+
+    @classmethod
+    def derived(
+        cls, dataset: Dataset, base: Assessment, *, moves: Collection[str], same_units: bool
+    ) -> Assessment:
+        """The assessment of ``dataset``: ``base``'s dataset changed only in ways that can move the
+        indicators ``moves`` (ids), e.g. with a scenario applied (:mod:`geo.scenarios.compare`).
+
+        ``base``'s tables are reused: its hierarchy when ``same_units`` (the unit layers and their FTTH
+        flags unchanged); the village coverage of the units no changed site reaches; the rows of the
+        other indicators; the evaluation rows of their targets (:mod:`geo.compute.incremental`,
+        :func:`geo.plans.evaluate.reevaluate`). Every table equals the one a fresh assessment builds.
+        """
+        assessment = cls(dataset)
+        assessment._base = (base, frozenset(moves))
+        if same_units:
+            assessment.__dict__["hierarchy"] = base.hierarchy  # what cached_property would have stored
         return assessment
 
     def built(self) -> dict[str, object]:
@@ -111,9 +132,16 @@ class Assessment:
 
     @cached_property
     def village_coverage(self) -> pd.DataFrame:
-        """Coverage per unit of the deepest unit layer (:func:`geo.compute.indicators.village_coverage`;
-        under the ``measured`` source, then :func:`geo.compute.measured.measured_coverage`)."""
-        table = village_coverage(self.dataset, self.hierarchy, self.sites)
+        """Coverage per unit of the deepest unit layer (:func:`geo.compute.indicators.village_coverage`,
+        or only the reached villages updated from the base of a derived assessment; under the ``measured``
+        source, then :func:`geo.compute.measured.measured_coverage`)."""
+        if self._base is not None:
+            base = self._base[0]
+            table = updated_village_coverage(
+                base.village_coverage, base.sites, self.dataset, self.hierarchy, self.sites
+            )
+        else:
+            table = village_coverage(self.dataset, self.hierarchy, self.sites)
         if self.source == MEASURED:
             table = measured_coverage(self.dataset, self.hierarchy, table)
         return table
@@ -123,6 +151,11 @@ class Assessment:
         """Every spatial indicator of every unit (:func:`geo.compute.indicators.compute_indicators`)."""
         needs_coverage = self.dataset.layer("bts_sites") is not None and self.hierarchy.base_layer is not None
         coverage = self.village_coverage if needs_coverage else pd.DataFrame()
+        if self._base is not None:
+            base, moves = self._base
+            return updated_indicators(
+                base.computed, self.dataset, self.hierarchy, self.sites, coverage, moves
+            )
         return compute_indicators(self.dataset, self.hierarchy, self.sites, coverage)
 
     def indicators(self, level: str | None = None) -> pd.DataFrame:
@@ -139,9 +172,16 @@ class Assessment:
         key = (plan.id, int(year), level)
         kept = self._evaluations.get(key)
         if kept is None or not (kept[0] is plan or kept[0] == plan):
-            table = evaluate(
-                self.dataset, plan, year, level=level, computed=self.computed, hierarchy=self.hierarchy
-            )
+            if self._base is not None:
+                base, moves = self._base
+                table = reevaluate(
+                    base.evaluate(plan, year, level), self.dataset, plan, year,
+                    level=level, computed=self.computed, indicators=moves,
+                )  # fmt: skip
+            else:
+                table = evaluate(
+                    self.dataset, plan, year, level=level, computed=self.computed, hierarchy=self.hierarchy
+                )
             kept = self._evaluations[key] = (plan, table)
         return kept[1]
 

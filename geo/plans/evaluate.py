@@ -13,6 +13,7 @@ or villages), never otherwise.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 
 import geopandas as gpd
 import numpy as np
@@ -20,11 +21,12 @@ import pandas as pd
 
 from geo.compute.catalogue import INDICATORS
 from geo.compute.hierarchy import Hierarchy
+from geo.compute.incremental import splice
 from geo.model import LEVEL_OF_LAYER, TERRITORY, Dataset
 from geo.plans.targets import Plan, Target, judge_many, target_for
 from geo.vocab import Level, Status
 
-__all__ = ["LEVELS", "COLUMNS", "evaluate", "unit_geometries", "target_text"]
+__all__ = ["LEVELS", "COLUMNS", "evaluate", "reevaluate", "unit_geometries", "target_text"]
 
 #: Levels a plan can be evaluated at, top down.
 LEVELS = (TERRITORY, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE)
@@ -286,24 +288,40 @@ def evaluate(
     Raises ``ValueError`` naming the levels present when ``level`` is not in the dataset.
     """
     units = _unit_rows(hierarchy, level)
-    targets = {ind: target_for(plan, ind, year) for ind in dict.fromkeys(t.indicator for t in plan.targets)}
-    targets = {ind: t for ind, t in targets.items() if t is not None}
+    targets = _targets(dataset, plan, year, level, None)
     if not targets:
         return pd.DataFrame(columns=COLUMNS)
-    if level == Level.VILLAGE:
-        reported_here = set(dataset.unit_stats.loc[dataset.unit_stats["level"] == level, "indicator"])
-        targets = {i: t for i, t in targets.items() if INDICATORS[i].kind != "tabular" or i in reported_here}
-    targets = {i: targets[i] for i in INDICATORS if i in targets}  # catalogue (annex) order
     units = units.assign(uid=units["uid"].astype(object)).sort_values("uid", kind="stable")
     grid = units.merge(pd.DataFrame({"indicator": pd.Series(list(targets), dtype=object)}), how="cross")
-    mine = computed[computed["level"] == level][
-        ["uid", "indicator", "value", "numerator", "denominator", "n_samples", "detail", "flag"]
-    ].rename(columns={"value": "computed"})
-    grid = grid.merge(mine.astype({"uid": object, "indicator": object}), on=["uid", "indicator"], how="left")
     reported = _reported(dataset, hierarchy, units, year, list(targets)).astype(
         {"uid": object, "indicator": object}
     )
     grid = grid.merge(reported, on=["uid", "indicator"], how="left")
+    return _judged(grid, dataset, targets, level=level, computed=computed)
+
+
+def _targets(
+    dataset: Dataset, plan: Plan, year: int, level: str, indicators: Collection[str] | None
+) -> dict[str, Target]:
+    """The target of each indicator ``plan`` sets for ``year`` (among ``indicators``), in catalogue order;
+    at village level, tabular indicators only when some village has a reported value."""
+    targets = {ind: target_for(plan, ind, year) for ind in dict.fromkeys(t.indicator for t in plan.targets)}
+    targets = {i: t for i, t in targets.items() if t is not None and (indicators is None or i in indicators)}
+    if level == Level.VILLAGE:
+        reported_here = set(dataset.unit_stats.loc[dataset.unit_stats["level"] == level, "indicator"])
+        targets = {i: t for i, t in targets.items() if INDICATORS[i].kind != "tabular" or i in reported_here}
+    return {i: targets[i] for i in INDICATORS if i in targets}  # catalogue (annex) order
+
+
+def _judged(
+    grid: pd.DataFrame, dataset: Dataset, targets: dict[str, Target], *, level: str, computed: pd.DataFrame
+) -> pd.DataFrame:
+    """The status table (:data:`COLUMNS`) of ``grid`` (one row per unit × target: uid, name, parent_uid,
+    indicator, reported, value_year), judged with ``computed``'s values at ``level``."""
+    mine = computed[computed["level"] == level][
+        ["uid", "indicator", "value", "numerator", "denominator", "n_samples", "detail", "flag"]
+    ].rename(columns={"value": "computed"})
+    grid = grid.merge(mine.astype({"uid": object, "indicator": object}), on=["uid", "indicator"], how="left")
     _judge(grid, targets, min_tests=dataset.settings.indicators.min_speed_tests)
     info = pd.DataFrame(
         [(i.id, i.label_vi, i.label_en, i.unit_vi) for i in INDICATORS.values()],
@@ -313,6 +331,29 @@ def evaluate(
     out["level"] = level
     out["code"] = out["uid"].map(_codes(dataset))
     return out[COLUMNS]
+
+
+def reevaluate(
+    previous: pd.DataFrame,
+    dataset: Dataset,
+    plan: Plan,
+    year: int,
+    *,
+    level: str,
+    computed: pd.DataFrame,
+    indicators: Collection[str],
+) -> pd.DataFrame:
+    """The table :func:`evaluate` gives, from ``previous``: its table for the same plan, year and level on
+    a dataset with the same units and statistics, which differs from ``dataset`` only in what moves
+    ``indicators`` (a scenario's sites, Wi-Fi points, FTTH flags). Those indicators' rows are judged again
+    from ``computed`` (their reported values are ``previous``'s); the others are kept as they are."""
+    targets = _targets(dataset, plan, year, level, set(indicators))
+    rows = np.flatnonzero(previous["indicator"].isin(list(targets)).to_numpy())
+    if not len(rows):
+        return previous
+    grid = previous.iloc[rows][["uid", "name", "parent_uid", "indicator", "reported", "value_year"]]
+    fresh = _judged(grid.reset_index(drop=True), dataset, targets, level=level, computed=computed)
+    return splice(previous, rows, fresh)
 
 
 def _judge(grid: pd.DataFrame, targets: dict[str, Target], *, min_tests: int) -> None:

@@ -4,14 +4,14 @@ Both sides go through :class:`geo.plans.assessment.Assessment`, so a scenario is
 the coverage sources, model and rules of a plain evaluation; the two tables are merged on
 ``uid`` + ``indicator``.
 
-What no change of a scenario can touch is taken from the "before" side rather than computed twice:
-the speed-test indicators (a scenario changes sites, Wi-Fi points and FTTH flags, never a measured
-speed) and, when no village gets FTTH, the unit hierarchy (built from the unit layers alone).
+The "before" side is the given assessment (its tables reused when already built, e.g. on the page or from
+the prepared cache); the "after" side is derived from it (:meth:`Assessment.derived`): only what the
+scenario's changes can move is computed again — the village coverage of the units its sites reach, the
+indicators of :data:`MOVES` for its kinds of change, the evaluation rows of their targets — and the
+rest is the "before" side's, so the two sides together cost little more than one evaluation.
 """
 
 from __future__ import annotations
-
-import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -21,11 +21,26 @@ from geo.plans.assessment import Assessment
 from geo.plans.targets import Plan
 from geo.scenarios.model import Scenario, apply_scenario
 
-__all__ = ["BEFORE_AFTER_COLUMNS", "SCENARIO_PROOF", "evaluate_scenario", "assess_scenario"]
+__all__ = ["BEFORE_AFTER_COLUMNS", "MOVES", "evaluate_scenario", "assess_scenario"]
 
-#: Indicators computed from the speed tests alone (a layer or a folder of partitions), which no scenario
-#: change touches.
-SCENARIO_PROOF = ("mobile_speed", "fixed_speed")
+#: The indicators each kind of change can move (every other indicator keeps its "before" value).
+MOVES = {
+    "new_site": (
+        "village_mobile_bb_coverage",
+        "household_mobile_bb_coverage",
+        "pop_5g_coverage",
+        "bts_site_sharing",
+    ),
+    "upgrade": ("village_mobile_bb_coverage", "household_mobile_bb_coverage", "pop_5g_coverage"),
+    "share": (
+        "village_mobile_bb_coverage",
+        "household_mobile_bb_coverage",
+        "pop_5g_coverage",
+        "bts_site_sharing",
+    ),
+    "wifi": ("public_free_wifi",),
+    "ftth": ("village_ftth_coverage",),
+}
 
 #: Columns added to the evaluation table: the value and status without the scenario, and
 #: ``change`` = value − value_before (in the indicator's unit, e.g. percentage points).
@@ -57,16 +72,9 @@ def evaluate_scenario(
 
 
 def assess_scenario(before: Assessment, scenario: Scenario) -> Assessment:
-    """The :class:`Assessment` of ``before``'s dataset with ``scenario`` applied, reusing from ``before``
-    what the scenario cannot change (see the module docstring)."""
+    """The :class:`Assessment` of ``before``'s dataset with ``scenario`` applied, derived from ``before``
+    (see the module docstring): its tables equal those of a fresh assessment of the applied dataset."""
     applied = apply_scenario(before.dataset, scenario)
-    speeds = "speed_tests" in applied.layers or applied.speed_folder is not None
-    layers = {k: v for k, v in applied.layers.items() if k != "speed_tests"}
-    after = Assessment(dataclasses.replace(applied, layers=layers, speed_folder=None))
-    if not len(scenario.of("ftth")):
-        after.__dict__["hierarchy"] = before.hierarchy  # seeds the cached_property: same unit layers
-    if speeds:
-        reused = before.computed[before.computed["indicator"].isin(SCENARIO_PROOF)]
-        after.__dict__["computed"] = pd.concat([after.computed, reused], ignore_index=True)
-    after.dataset = applied  # the full dataset for everything else (geometries, reported figures)
-    return after
+    kinds = set(scenario.changes["change"])
+    moves = {indicator for kind in kinds for indicator in MOVES.get(kind, ())}
+    return Assessment.derived(applied, before, moves=moves, same_units="ftth" not in kinds)

@@ -244,7 +244,8 @@ def scenario_points(dataset: Dataset, scenario: Scenario) -> gpd.GeoDataFrame:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    return series.astype("string").fillna("").str.strip()
+    """Stripped text, blanks for missing values, as Python strings (object dtype: fast ``isin``)."""
+    return series.astype("string").fillna("").str.strip().astype(object)
 
 
 def _union_tech(old: pd.Series, added: pd.Series) -> pd.Series:

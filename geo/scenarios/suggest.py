@@ -34,6 +34,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from geo.compute.coverage import operator_bits, prepare_sites, to_metric
 from geo.compute.hierarchy import point_xy
 from geo.compute.proximity import site_clusters
+from geo.compute.sampling import sample_grid
 from geo.plans.assessment import Assessment
 from geo.scenarios.model import COLUMNS, Scenario
 from geo.settings import OPERATORS, STORAGE_CRS
@@ -48,6 +49,8 @@ __all__ = [
 ]
 
 GOALS = ("cover-villages", "cover-households")
+#: At most this many demand points inside one weak-signal zone that must be covered.
+ZONE_POINTS = 25
 CANDIDATE_KINDS = ("towers", "public_places", "grid")
 _EPSILON = 1e-3
 _COST = {"towers": 1.0, "public_places": 1.0 + _EPSILON, "grid": 1.0 + 2 * _EPSILON}
@@ -64,9 +67,13 @@ class Suggestion:
 
     ``sites``: one row per suggested site (EPSG:4326 points): ``change`` (``share`` or ``new_site``),
     ``kind``, ``site_id``, ``operators``, ``technologies``, ``radius_m``, ``villages`` (names newly
-    covered), ``n_villages``, ``households``, ``why`` (Vietnamese / English). ``uncoverable``: uid, name
-    and households of villages no candidate reaches. ``greedy`` / ``exact``: objective values (sites for
-    cover-villages, households for cover-households); ``gap`` = relative gap of greedy to exact.
+    covered), ``village_uids`` (their uids, ';'-joined), ``n_villages``, ``households``, ``why``
+    (Vietnamese / English). ``uncoverable``: uid, name and households of villages no candidate reaches.
+    ``greedy`` / ``exact``: objective values (sites for cover-villages, households for
+    cover-households); ``gap`` = relative gap of greedy to exact.
+    ``left``: villages a candidate reaches that the answer leaves uncovered (the ``max_sites`` bound, or
+    the ``min_spacing_m`` between suggestions). Both list verified weak-signal zones too (``kind``
+    "zone"; a zone part of which is not covered), ``sites["zones"]`` names those a site covers.
     """
 
     goal: str
@@ -76,12 +83,14 @@ class Suggestion:
     exact: float | None = None
     gap: float | None = None
     n_candidates: int = 0
+    left: pd.DataFrame | None = None
     seconds_greedy: float = 0.0
     seconds_exact: float | None = None
 
 
-def _demand(assessment: Assessment) -> pd.DataFrame:
-    """Uncovered villages: uid, name, households, metric x/y, reach slack (m)."""
+def _demand(assessment: Assessment, zones: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Uncovered villages, then the grid points of the ``zones`` that must be covered (:func:`_zone_points`):
+    uid, name, households, metric x/y, reach slack (m), ``zone`` (the zone's id, "" for a village)."""
     coverage = assessment.village_coverage
     base = assessment.hierarchy.base_layer
     units = assessment.dataset.layers[base]
@@ -91,7 +100,7 @@ def _demand(assessment: Assessment) -> pd.DataFrame:
     crs = assessment.settings.metric_crs
     metric = gpd.GeoSeries(geo[keep], crs=STORAGE_CRS).to_crs(crs)
     point = shapely.point_on_surface(metric.to_numpy())
-    return pd.DataFrame(
+    villages = pd.DataFrame(
         {
             "uid": rows["uid"].to_numpy(),
             "name": rows["name"].to_numpy(),
@@ -99,6 +108,38 @@ def _demand(assessment: Assessment) -> pd.DataFrame:
             "x": shapely.get_x(point),
             "y": shapely.get_y(point),
             "slack": 0.5 * np.sqrt(metric.area.to_numpy() / np.pi),
+            "zone": "",
+        }
+    )
+    if zones is None or not len(zones):
+        return villages
+    return pd.concat([villages, _zone_points(zones, assessment)], ignore_index=True)
+
+
+def _zone_points(zones: gpd.GeoDataFrame, assessment: Assessment) -> pd.DataFrame:
+    """Points every grid cell (:mod:`geo.compute.sampling`, at most :data:`ZONE_POINTS` per zone) inside
+    each zone, the point itself for a point zone, as demand rows: the zone's name, its households shared
+    out among its points, no slack."""
+    crs = assessment.settings.metric_crs
+    metric = zones.to_crs(crs).geometry.to_numpy()
+    grid = sample_grid(metric, cell_m=assessment.settings.coverage.grid_cell_m, max_points=ZONE_POINTS)
+    x, y = grid.sample_xy()
+    zone = grid.sample_unit()
+    ids = zones["zone_id"].astype(str).to_numpy() if "zone_id" in zones else np.arange(len(zones)).astype(str)
+    names = zones["name"].astype(str).to_numpy() if "name" in zones else ids
+    households = np.full(len(zones), np.nan)
+    if "households" in zones:
+        households = pd.to_numeric(zones["households"], errors="coerce").to_numpy(float)
+    per_point = households[zone] / np.bincount(zone, minlength=len(zones))[zone]
+    return pd.DataFrame(
+        {
+            "uid": [f"{ids[z]}#{k}" for k, z in enumerate(zone)],
+            "name": names[zone],
+            "households": per_point,
+            "x": x,
+            "y": y,
+            "slack": 0.0,
+            "zone": ids[zone],
         }
     )
 
@@ -233,36 +274,81 @@ def _matrix(assessment: Assessment, demand: pd.DataFrame, candidates: gpd.GeoDat
     return sparse.csc_matrix((data, (village[reach], column[cand[reach]])), shape=shape), radius
 
 
-def _greedy(a: sparse.csc_matrix, weight: np.ndarray, cost: np.ndarray, limit: int) -> list[int]:
-    """Greedy covering: repeatedly the candidate with the most uncovered weight per cost."""
+def _conflicts(candidates: gpd.GeoDataFrame, a: sparse.csc_matrix, crs: str, min_spacing_m: float):
+    """Pairs of new-site candidates (in reach of some village) closer than ``min_spacing_m`` (m), as a
+    sparse matrix with one row per pair and a 1 in each of its two columns (an STRtree ``dwithin``
+    query, not a pairwise loop); None without a spacing. Towers are existing sites: the spacing of new
+    sites from them is :func:`candidate_sites`' rule."""
+    m = a.shape[1]
+    if min_spacing_m <= 0 or not m:
+        return None
+    useful = np.flatnonzero((np.diff(a.indptr) > 0) & (candidates["kind"] != "towers").to_numpy())
+    x, y = to_metric(*point_xy(candidates.geometry.iloc[useful]), crs)
+    pts = shapely.points(x, y)
+    i, j = shapely.STRtree(pts).query(pts, predicate="dwithin", distance=min_spacing_m)
+    pair = (i < j) & (np.hypot(x[i] - x[j], y[i] - y[j]) < min_spacing_m)  # exactly M apart is allowed
+    i, j = useful[i[pair]], useful[j[pair]]
+    rows = np.repeat(np.arange(len(i)), 2)
+    return sparse.csr_matrix(
+        (np.ones(2 * len(i)), (rows, np.column_stack([i, j]).ravel())), shape=(len(i), m)
+    )
+
+
+def _greedy(
+    a: sparse.csc_matrix, weight: np.ndarray, cost: np.ndarray, limit: int, conflicts=None
+) -> list[int]:
+    """Greedy covering: repeatedly the candidate with the most uncovered weight per cost, among those
+    not in ``conflicts`` (:func:`_conflicts`) with one already chosen."""
     open_ = weight.astype(float).copy()
     at = a.T.tocsr().astype(float)
+    near = None if conflicts is None else (conflicts.T @ conflicts).tocsr()  # candidate × candidate
+    allowed = np.ones(a.shape[1], bool)
     chosen: list[int] = []
     while len(chosen) < limit:
-        gain = at @ open_
+        gain = np.where(allowed, at @ open_, 0.0)
         best = int(np.argmax(gain / cost))
         if gain[best] <= 0:
             break
         chosen.append(best)
         open_[a[:, best].indices] = 0.0
+        if near is not None:
+            allowed[near[best].indices] = False
     return chosen
 
 
-def _exact(a: sparse.csc_matrix, weight: np.ndarray, cost: np.ndarray, goal: str, limit: int) -> list[int]:
-    """The integer program (HiGHS via :func:`scipy.optimize.milp`): set covering or maximal covering."""
+def _exact(
+    a: sparse.csc_matrix, weight: np.ndarray, cost: np.ndarray, goal: str, limit: int, conflicts=None
+) -> list[int]:
+    """The integer program (HiGHS via :func:`scipy.optimize.milp`): set covering or maximal covering,
+    with ``x_i + x_j ≤ 1`` for each pair of ``conflicts`` (:func:`_conflicts`). With conflicts, set
+    covering may not reach every village: a village left costs more than all sites together (slack)."""
     n, m = a.shape
+    pairs = [] if conflicts is None or not conflicts.shape[0] else [conflicts]
     if goal == "cover-villages":
         rows = np.flatnonzero(np.asarray(a.sum(axis=1)).ravel() > 0)
-        constraints = [LinearConstraint(a[rows], lb=1, ub=np.inf)]
+        slack = len(rows) if pairs else 0
+        cover = sparse.hstack([a[rows], sparse.identity(len(rows))]).tocsr() if slack else a[rows]
+        constraints = [LinearConstraint(cover, lb=1, ub=np.inf)]
+        extra = sparse.csr_matrix((1, slack))
         if limit < m:
-            constraints.append(LinearConstraint(np.ones((1, m)), lb=0, ub=limit))
-        result = milp(cost, constraints=constraints, integrality=np.ones(m), bounds=Bounds(0, 1))
+            constraints.append(LinearConstraint(sparse.hstack([np.ones((1, m)), extra]), lb=0, ub=limit))
+        constraints += [
+            LinearConstraint(sparse.hstack([p, sparse.csr_matrix((p.shape[0], slack))]), lb=0, ub=1)
+            for p in pairs
+        ]
+        c = np.concatenate([cost, np.full(slack, cost.sum() + 1.0)])
+        integrality = np.concatenate([np.ones(m), np.zeros(slack)])
+        result = milp(c, constraints=constraints, integrality=integrality, bounds=Bounds(0, 1))
         x = result.x[:m] if result.x is not None else np.zeros(m)
     else:
         c = np.concatenate([_EPSILON * cost, -weight])
         link = sparse.hstack([-a, sparse.identity(n)]).tocsr()
         budget = sparse.hstack([sparse.csr_matrix(np.ones((1, m))), sparse.csr_matrix((1, n))])
         constraints = [LinearConstraint(link, lb=-np.inf, ub=0), LinearConstraint(budget, lb=0, ub=limit)]
+        constraints += [
+            LinearConstraint(sparse.hstack([p, sparse.csr_matrix((p.shape[0], n))]), lb=0, ub=1)
+            for p in pairs
+        ]
         integrality = np.concatenate([np.ones(m), np.zeros(n)])
         result = milp(c, constraints=constraints, integrality=integrality, bounds=Bounds(0, 1))
         x = result.x[:m] if result.x is not None else np.zeros(m)
@@ -286,18 +372,23 @@ def suggest_sites(
     operator: str | None = None,
     min_spacing_m: float = 0.0,
     exclude: gpd.GeoDataFrame | None = None,
+    zones: gpd.GeoDataFrame | None = None,
     exact: bool = False,
 ) -> Suggestion:
     """Suggest sites for ``goal`` (:data:`GOALS`) among ``kinds`` of candidates (see the module docstring).
 
     ``source`` is a :class:`geo.model.Dataset` or an :class:`Assessment` of one. ``max_sites`` bounds
-    the number of sites (required for ``cover-households``). With ``exact`` the answer is the integer
-    program's, and ``greedy``/``exact``/``gap`` say how far the greedy pass was.
+    the number of sites (required for ``cover-households``). ``min_spacing_m`` (m) keeps new sites that
+    far from existing sites and from each other (in the greedy pass and in the integer program).
+    ``zones`` (EPSG:4326 polygons or points, ``zone_id``, ``name``, optional ``households``): verified
+    weak-signal zones, demand that must be covered like an uncovered village (their grid points). With
+    ``exact`` the answer is the integer program's, and ``greedy``/``exact``/``gap`` say how far the
+    greedy pass was.
     """
     if goal not in GOALS:
         raise ValueError(f"goal must be one of {GOALS}")
     assessment = Assessment.of(source)
-    demand = _demand(assessment)
+    demand = _demand(assessment, zones)
     candidates = candidate_sites(
         assessment,
         demand,
@@ -313,12 +404,13 @@ def suggest_sites(
     weight = np.ones(len(demand)) if goal == "cover-villages" else households
     limit = max_sites if max_sites is not None else a.shape[1]
     cost = candidates["cost"].to_numpy(float) if len(candidates) else np.zeros(0)
-    chosen = _greedy(a, weight, cost, limit)
+    conflicts = _conflicts(candidates, a, assessment.settings.metric_crs, min_spacing_m)
+    chosen = _greedy(a, weight, cost, limit, conflicts)
     answer = Suggestion(goal, None, None, _objective(a, weight, chosen, goal), n_candidates=a.shape[1])
     answer.seconds_greedy = time.perf_counter() - started
     if exact and a.nnz:
         started = time.perf_counter()
-        best = _exact(a, weight, cost, goal, limit)
+        best = _exact(a, weight, cost, goal, limit, conflicts)
         answer.seconds_exact = time.perf_counter() - started
         answer.exact = _objective(a, weight, best, goal)
         worse = answer.greedy - answer.exact if goal == "cover-villages" else answer.exact - answer.greedy
@@ -327,8 +419,30 @@ def suggest_sites(
         chosen = [best[k] for k in _greedy(a[:, best], weight, cost[best], len(best))]
     answer.sites = _describe(a, demand, candidates, radius, chosen)
     reached = np.asarray(a.sum(axis=1)).ravel() > 0
-    answer.uncoverable = demand.loc[~reached, ["uid", "name", "households"]].reset_index(drop=True)
+    answer.uncoverable = _by_place(demand, ~reached)
+    hit = np.asarray(a[:, chosen].sum(axis=1)).ravel() > 0 if chosen else np.zeros(len(demand), bool)
+    answer.left = _by_place(demand, reached & ~hit)
     return answer
+
+
+def _by_place(demand: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """The villages and the zones (once each, with their whole households) among the demand rows ``mask``:
+    uid, name, households, ``kind`` ("village" or "zone")."""
+    rows = demand[mask]
+    village = rows[rows["zone"] == ""].assign(kind="village")
+    zoned = rows.loc[rows["zone"] != "", "zone"].unique()
+    if not len(zoned):
+        return village[["uid", "name", "households", "kind"]].reset_index(drop=True)
+    whole = demand[demand["zone"].isin(zoned)].groupby("zone", sort=False)
+    places = pd.DataFrame(
+        {
+            "uid": list(whole.groups),
+            "name": whole["name"].first().to_numpy(),
+            "households": whole["households"].sum(min_count=1).to_numpy(float),
+            "kind": "zone",
+        }
+    )
+    return pd.concat([village[["uid", "name", "households", "kind"]], places], ignore_index=True)
 
 
 def _describe(
@@ -336,23 +450,30 @@ def _describe(
 ) -> gpd.GeoDataFrame:
     """One row per chosen candidate: what it newly covers (in pick order) and why."""
     taken = np.zeros(a.shape[0], bool)
-    villages, counts, households, why = [], [], [], []
+    zone_of = demand["zone"].to_numpy(object)
+    names_of, hh_of = demand["name"].to_numpy(), np.nan_to_num(demand["households"].to_numpy(float))
+    villages, uids, zones, counts, households, why = [], [], [], [], [], []
     for j in chosen:  # one step per suggested site (tens), not per village
         rows = a[:, j].indices
         new = rows[~taken[rows]]
         taken[new] = True
-        names = demand["name"].to_numpy()[new]
-        hh = float(np.nan_to_num(demand["households"].to_numpy(float)[new]).sum())
+        village = new[zone_of[new] == ""]
+        zoned = list(dict.fromkeys(names_of[new[zone_of[new] != ""]]))
+        hh = float(hh_of[new].sum())
         kind = candidates["kind"].iat[j]
         vi, en = _KIND_WORDS[kind]
         op = candidates["operators"].iat[j]
-        villages.append("; ".join(map(str, names)))
-        counts.append(len(new))
+        villages.append("; ".join(map(str, names_of[village])))
+        uids.append(";".join(map(str, demand["uid"].to_numpy()[village])))
+        zones.append("; ".join(map(str, zoned)))
+        counts.append(len(village))
         households.append(hh)
-        why.append(
-            f"{vi} ({op}): phủ thêm {len(new)} thôn, {hh:.0f} hộ / {en} ({op}): newly covers {len(new)} "
-            f"villages, {hh:.0f} households"
-        )
+        text_vi = f"{vi} ({op}): phủ thêm {len(village)} thôn, {hh:.0f} hộ"
+        text_en = f"{en} ({op}): newly covers {len(village)} villages, {hh:.0f} households"
+        if zoned:
+            text_vi += f"; vùng lõm sóng đã xác minh: {zones[-1]}"
+            text_en += f"; verified weak-signal zones: {zones[-1]}"
+        why.append(f"{text_vi} / {text_en}")
     picked = candidates.iloc[chosen]
     share = (picked["kind"] == "towers").to_numpy()
     numbered = [f"DX-{k:03d}" for k in np.cumsum(~share)]  # new sites numbered on their own
@@ -366,6 +487,8 @@ def _describe(
             "height_m": picked["height_m"].to_numpy(float),
             "radius_m": np.asarray(radius)[chosen] if len(chosen) else np.zeros(0),
             "villages": villages,
+            "village_uids": uids,
+            "zones": zones,
             "n_villages": counts,
             "households": households,
             "why": why,
