@@ -370,6 +370,11 @@ def _csv_file_grid(
     return pd.concat([_text_grid(top[:header], dtype=_ARROW_TEXT), body], ignore_index=True)
 
 
+#: Control bytes other than tab, line feed and carriage return (many of them: not a text file).
+_CONTROL = np.zeros(256, dtype=bool)
+_CONTROL[[b for b in range(32) if b not in (9, 10, 13)]] = True
+
+
 def _looks_binary(head: bytes) -> bool:
     """True when the start of a file is not text: NUL bytes (outside UTF-16) or many control bytes."""
     if not head:
@@ -378,7 +383,7 @@ def _looks_binary(head: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    control = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    control = np.count_nonzero(_CONTROL[np.frombuffer(head, dtype=np.uint8)])
     return control > len(head) * 0.05
 
 
@@ -507,11 +512,17 @@ def parse_coordinates(values: pd.Series) -> np.ndarray:
     """Return coordinates as floats (NaN where a cell is empty or not a number).
 
     Accepts numbers and text with a decimal comma ("105,7123"), thousands separators
-    ("2.345.678,5", "2,345,678.5"), spaces and a trailing degree sign. Plain numbers are parsed
-    in one pass; only the cells that are not are rewritten first.
+    ("2.345.678,5", "2,345,678.5"), spaces and a trailing degree sign. A column of plain numbers
+    is parsed by Arrow in one call; otherwise only the cells that are not plain numbers are rewritten.
     """
     if pd.api.types.is_numeric_dtype(values):
         return values.to_numpy(dtype=float, na_value=np.nan)
+    try:  # every cell a plain number (or blank): Arrow parses the column in one call
+        return pc.cast(pa.array(values, type=pa.string(), from_pandas=True), pa.float64()).to_numpy(
+            zero_copy_only=False
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass  # some cell is written otherwise (a decimal comma, spaces, a degree sign): parsed below
     text = values if pd.api.types.infer_dtype(values, skipna=True) == "string" else values.astype("string")
     numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
     failed = np.isnan(numbers) & text.notna().to_numpy()
