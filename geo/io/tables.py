@@ -437,19 +437,18 @@ def _column_names(cells: Iterable[object]) -> list[str]:
     return names
 
 
-def _python_text(series: pd.Series) -> pd.Series:
-    """Arrow-backed text as the layers hold it: Python ``str`` cells in an ``object`` column, blanks None.
+def _python_text(series: pd.Series, *, keep_arrow: bool) -> pd.Series:
+    """Arrow-backed text as Python ``str`` cells, blanks as None, in an ``object`` column.
 
     A column of few distinct texts (a network, an operator) is built from them, so each repeated text
-    is one shared object: a million rows then cost pointers, not a million strings. A mostly distinct
-    column with no blank cell (coordinates, times of a million speed tests) stays Arrow-backed text:
-    one buffer instead of a million string objects (about 60 MB less per column and million rows), and
-    without blanks nothing tells it from an ``object`` column but its dtype. Whether the column is
-    mostly distinct is judged on its first :data:`_SAMPLE_ROWS` cells.
+    is one shared object: a million rows then cost pointers, not a million strings. With ``keep_arrow``
+    a mostly distinct column with no blank cell (coordinates, times) is returned as it is, Arrow-backed:
+    one buffer instead of a million string objects (about 60 MB less per column and million rows).
+    Whether the column is mostly distinct is judged on its first :data:`_SAMPLE_ROWS` cells.
     """
     head = series.iloc[:_SAMPLE_ROWS]
     if head.nunique(dropna=False) * 10 > len(head) * 9:
-        if not series.hasnans:
+        if keep_arrow and not series.hasnans:
             return series
         return pd.Series(series.to_numpy(dtype=object, na_value=None), index=series.index, dtype=object)
     codes, uniques = pd.factorize(series)
@@ -458,7 +457,7 @@ def _python_text(series: pd.Series) -> pd.Series:
 
 
 def read_table(
-    path: str | Path, *, sheet: str | None = None, expect: Sequence[str] = ()
+    path: str | Path, *, sheet: str | None = None, expect: Sequence[str] = (), keep_arrow: bool = False
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read a CSV or XLSX table (no geometry) whose header row may sit below a title block.
 
@@ -466,8 +465,10 @@ def read_table(
     ``expect`` lists column names that help find the header row (they need not all be present: the
     caller checks its required columns). Returns the data rows, text NFC-normalised, empty rows and
     empty unnamed columns dropped, plus an int ``source_row`` (the row number Excel shows, header
-    included), and informational problems (e.g. the encoding used). Raises :class:`DataError` for a
-    missing file or sheet, an unknown format, or a file with no rows.
+    included), and informational problems (e.g. the encoding used). Text cells are Python ``str`` in
+    ``object`` columns, blanks None; ``keep_arrow=True`` (the point-layer reader) leaves mostly distinct
+    columns without blanks Arrow-backed (``str`` dtype), to hold a million coordinates in one buffer.
+    Raises :class:`DataError` for a missing file or sheet, an unknown format, or a file with no rows.
     """
     path = Path(path)
     if not path.is_file():
@@ -486,7 +487,7 @@ def read_table(
     df = nfc_text(df)
     for col in df.columns:
         if isinstance(df[col].dtype, pd.StringDtype):
-            df[col] = _python_text(df[col])
+            df[col] = _python_text(df[col], keep_arrow=keep_arrow)
     df["source_row"] = (df.index.to_numpy() + 1).astype(int)
     if header > 0:
         log.info("%s: header found on row %d", path.name, header + 1)
