@@ -195,7 +195,11 @@ def test_grid_share_of_a_half_covered_square_is_near_one_half():
     assert (bits != 0).mean() == pytest.approx(0.505, abs=0.06)
 
 
-def test_grid_and_point_tests_agree_on_every_sample():
+@pytest.mark.parametrize("chunk", [None, 7])  # 7: many blocks of cells and of rows
+def test_grid_and_point_tests_agree_on_every_sample(chunk, monkeypatch):
+    if chunk:
+        monkeypatch.setattr("geo.compute.sampling._CELL_CHUNK", chunk)
+        monkeypatch.setattr("geo.compute.sampling._TRIPLE_CHUNK", chunk)
     rng = np.random.default_rng(3)
     rows = [
         {

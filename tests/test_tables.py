@@ -79,3 +79,24 @@ def test_coordinates_written_every_way_in_one_column():
     expected = [105.7123] * 4 + [2345678.5, 2345678.5] + [np.nan] * 3
     np.testing.assert_array_equal(parse_coordinates(cells), expected)
     np.testing.assert_array_equal(parse_coordinates(pd.Series([105.5, None])), [105.5, np.nan])
+
+
+def test_plain_coordinate_columns_give_the_same_numbers_as_written_ones():
+    plain = pd.Series(["105.7123", None, "21.5", "-0.25", "1e2"])  # parsed by Arrow in one call
+    np.testing.assert_array_equal(parse_coordinates(plain), [105.7123, np.nan, 21.5, -0.25, 100.0])
+    arrow = plain.astype(pd.StringDtype("pyarrow", na_value=np.nan))
+    np.testing.assert_array_equal(parse_coordinates(arrow), parse_coordinates(plain))
+    one_written = pd.Series(["105.7123", "21,5"])  # one decimal comma: the whole column still reads
+    np.testing.assert_array_equal(parse_coordinates(one_written), [105.7123, 21.5])
+
+
+def test_point_layers_keep_distinct_text_arrow_backed_and_blanks_missing(tmp_path):
+    path = tmp_path / "tram.csv"
+    path.write_text("Mã trạm,Kinh độ,Ghi chú\nA1,105.1,\nA2,105.2,x\nA3,105.3,y\n", encoding="utf-8")
+    df, _ = read_table(path, keep_arrow=True)
+    assert df["Kinh độ"].tolist() == ["105.1", "105.2", "105.3"]
+    assert isinstance(df["Kinh độ"].dtype, pd.StringDtype)  # no blank: one Arrow buffer
+    assert df["Ghi chú"].tolist() == [None, "x", "y"]  # a blank: Python text, the blank missing
+    assert df["Ghi chú"].dtype == object
+    plain, _ = read_table(path)
+    assert plain["Kinh độ"].dtype == object

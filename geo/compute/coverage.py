@@ -180,7 +180,7 @@ def prepare_sites(dataset: Dataset, hierarchy: Hierarchy) -> SiteModel:
         gdf = gpd.GeoDataFrame({"operators": [], "technologies": []}, geometry=[], crs=STORAGE_CRS)
     lon, lat = point_xy(gdf.geometry)
     x, y = to_metric(lon, lat, settings.metric_crs)
-    site_nodes = hierarchy.locate(lon, lat)
+    site_nodes = hierarchy.locate_geometries(gdf.geometry)
     setting = unit_settings(hierarchy.nodes, settings.coverage)[site_nodes]
     override = _column(gdf, "radius_m")
     band = _column(gdf, "band_mhz")

@@ -82,11 +82,13 @@ class Hierarchy:
         """Return the node numbers of ``layer``'s units, in the layer's row order."""
         return self.nodes.index[self.nodes["layer"].to_numpy() == layer].to_numpy()
 
-    def locate(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def locate(self, x: np.ndarray, y: np.ndarray, points: np.ndarray | None = None) -> np.ndarray:
         """Return the node of the deepest unit holding each lon/lat point (EPSG:4326, degrees).
 
         Boundaries count as inside; where units of one layer overlap, the first in layer
         order wins. Points in no unit (or with NaN coordinates) get node 0, the territory.
+        ``points`` are the same positions as shapely Points when the caller holds them
+        (:meth:`locate_geometries`): they are then used as they are, not built again.
         """
         node = np.zeros(len(x), dtype=np.int64)
         todo = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
@@ -96,22 +98,39 @@ class Hierarchy:
         for layer in reversed(list(self.geometry)):
             if not len(todo) or not len(self.geometry[layer]):
                 continue
-            hit = self._hits(layer, x[todo], y[todo])
+            shapes = shapely.points(x[todo], y[todo]) if points is None else points[todo]
+            hit = self._hits(layer, shapes, x[todo], y[todo])
             found = hit >= 0
             node[todo[found]] = self.layer_nodes(layer)[hit[found]]
             todo = todo[~found]
         return node
 
-    def _hits(self, layer: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def locate_geometries(self, geoms: gpd.GeoSeries) -> np.ndarray:
+        """Return the node of the deepest unit holding each feature of a point layer (EPSG:4326), as
+        :meth:`locate` of :func:`point_xy` (non-points by a point on their surface)."""
+        points = _point_array(geoms)
+        return self.locate(shapely.get_x(points), shapely.get_y(points), points=points)
+
+    def _hits(self, layer: str, points: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         geoms = self.geometry[layer]
         if layer not in self._trees:
             shapely.prepare(geoms)
             self._trees[layer] = shapely.STRtree(geoms)
-        point_idx, geom_idx = self._trees[layer].query(shapely.points(x, y))
+        point_idx, geom_idx = self._trees[layer].query(points)
         inside = shapely.intersects_xy(geoms[geom_idx], x[point_idx], y[point_idx])
         first = np.full(len(x), np.iinfo(np.int64).max)
         np.minimum.at(first, point_idx[inside], geom_idx[inside])
         return np.where(first == np.iinfo(np.int64).max, -1, first)
+
+
+def _point_array(geoms: gpd.GeoSeries) -> np.ndarray:
+    """A point layer's geometries as a shapely array, non-points replaced by a point on their surface."""
+    values = np.asarray(geoms.values, dtype=object)
+    not_point = shapely.get_type_id(values) > 0
+    if not_point.any():
+        values = values.copy()
+        values[not_point] = shapely.point_on_surface(values[not_point])
+    return values
 
 
 def point_xy(geoms: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
@@ -120,11 +139,7 @@ def point_xy(geoms: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
     Non-point geometries are replaced by a point on their surface; missing or empty
     geometries give NaN (such rows are then located in no unit and used in no distance test).
     """
-    values = np.asarray(geoms.values, dtype=object)
-    not_point = shapely.get_type_id(values) > 0
-    if not_point.any():
-        values = values.copy()
-        values[not_point] = shapely.point_on_surface(values[not_point])
+    values = _point_array(geoms)
     return shapely.get_x(values), shapely.get_y(values)
 
 

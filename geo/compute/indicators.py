@@ -253,7 +253,7 @@ def _settlements(dataset: Dataset, hierarchy: Hierarchy, nodes: np.ndarray) -> d
             k: empty for k in ("x", "y", "households", "population", "households_known", "population_known")
         } | {"unit": np.zeros(0, dtype=np.int64)}
     lon, lat = point_xy(gdf.geometry)
-    position = hierarchy.locate(lon, lat) - nodes[0]
+    position = hierarchy.locate_geometries(gdf.geometry) - nodes[0]
     inside = (position >= 0) & (position < len(nodes))
     if (~inside).any():
         log.info("%d settlement points lie in no %s; not used", (~inside).sum(), hierarchy.base_layer)
@@ -409,15 +409,13 @@ def _ftth_counts(hierarchy: Hierarchy) -> dict[str, dict]:
 def _wifi_counts(dataset: Dataset, hierarchy: Hierarchy) -> dict[str, dict]:
     places, wifi = dataset.layers["public_places"], dataset.layers["wifi_points"]
     crs = dataset.settings.metric_crs
-    lon, lat = point_xy(places.geometry)
     near = places_with_free_wifi(
         places, wifi, distance_m=dataset.settings.indicators.wifi_distance_m, crs=crs
     )
     label = _column_text(places, "name").fillna(_column_text(places, "kind")).fillna("?")
     ones = np.ones(len(near))
-    return {
-        "public_free_wifi": _counted(hierarchy.locate(lon, lat), near * ones, ones, ~near, label, 0 * ones)
-    }
+    node = hierarchy.locate_geometries(places.geometry)
+    return {"public_free_wifi": _counted(node, near * ones, ones, ~near, label, 0 * ones)}
 
 
 def _column_text(gdf, column: str) -> pd.Series:
@@ -430,7 +428,7 @@ def _column_text(gdf, column: str) -> pd.Series:
 
 def _speed_values(dataset: Dataset, hierarchy: Hierarchy) -> dict[str, dict]:
     tests = dataset.layers["speed_tests"]
-    node = hierarchy.locate(*point_xy(tests.geometry))
+    node = hierarchy.locate_geometries(tests.geometry)
     download = pd.to_numeric(tests["download_mbps"], errors="coerce").to_numpy(float)
     network = tests["network"].astype(object).fillna("").astype(str).str.strip().str.lower().to_numpy()
     found = {}

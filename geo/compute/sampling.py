@@ -27,7 +27,10 @@ __all__ = ["MAX_SAMPLES", "SampleGrid", "sample_grid", "grid_coverage_bits"]
 
 #: Default upper bound on grid samples per unit.
 MAX_SAMPLES = 64
-_TRIPLE_CHUNK = 3_000_000
+#: Pairs × rows handled at once by :func:`_mark_rows` (and bounding-box cells by :func:`sample_grid`):
+#: its dozen per-item arrays then stay near 100 MB, whatever the size of the dataset.
+_TRIPLE_CHUNK = 1_000_000
+_CELL_CHUNK = _TRIPLE_CHUNK
 _EPS = 1e-12
 
 
@@ -100,13 +103,22 @@ def sample_grid(polygons: np.ndarray, *, cell_m: float, max_points: int = MAX_SA
     y0 = bounds[:, 1] + (height - (nrow - 1) * step) / 2
     counts = ncol * nrow
     base = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    unit, k = _expand(counts)
-    x = x0[unit] + (k % ncol[unit]) * step[unit]
-    y = y0[unit] + (k // ncol[unit]) * step[unit]
     shapely.prepare(polygons)
-    inside = shapely.intersects_xy(polygons[unit], x, y)
-    cell = np.flatnonzero(inside)
-    lonely = np.flatnonzero(valid & (np.bincount(unit[inside], minlength=len(polygons)) == 0))
+    cells, cell_units = [], []
+    # units in blocks of about _CELL_CHUNK bounding-box cells: the per-cell arrays stay that small
+    block_of = np.cumsum(counts) // _CELL_CHUNK
+    for block in np.unique(block_of):
+        units = np.flatnonzero(block_of == block)
+        owner, k = _expand(counts[units])
+        unit = units[owner]
+        x = x0[unit] + (k % ncol[unit]) * step[unit]
+        y = y0[unit] + (k // ncol[unit]) * step[unit]
+        inside = shapely.intersects_xy(polygons[unit], x, y)
+        cells.append(base[unit[inside]] + k[inside])
+        cell_units.append(unit[inside])
+    cell = np.concatenate(cells) if cells else np.zeros(0, dtype=np.int64)
+    cell_unit = np.concatenate(cell_units) if cell_units else np.zeros(0, dtype=np.int64)
+    lonely = np.flatnonzero(valid & (np.bincount(cell_unit, minlength=len(polygons)) == 0))
     surface = shapely.point_on_surface(polygons[lonely])
     return SampleGrid(
         x0,
@@ -117,7 +129,7 @@ def sample_grid(polygons: np.ndarray, *, cell_m: float, max_points: int = MAX_SA
         base,
         bounds,
         cell,
-        unit[cell],
+        cell_unit,
         shapely.get_x(surface),
         shapely.get_y(surface),
         lonely,
@@ -206,7 +218,7 @@ def _mark_rows(grid: SampleGrid, d: Discs, unit: np.ndarray, k: np.ndarray) -> n
             diff[o] -= np.bincount(stop[has], minlength=grid.n_cells + 1).astype(np.int32)
     out = np.zeros(len(grid.cell), dtype=np.uint8)
     for o in operators:
-        out |= (np.cumsum(diff[o])[grid.cell] > 0).astype(np.uint8) << o
+        out |= (np.cumsum(diff[o], dtype=np.int32)[grid.cell] > 0).astype(np.uint8) << o
     return out
 
 

@@ -77,7 +77,7 @@ def _table_layer(
 
     Returns the rows (no geometry yet), their x and y as floats, the number of data rows read, and problems.
     """
-    df, problems = read_table(path, sheet=sheet, expect=[*expect, *(c for c in (x, y) if c)])
+    df, problems = read_table(path, sheet=sheet, expect=[*expect, *(c for c in (x, y) if c)], keep_arrow=True)
     columns = (_column(df, x), _column(df, y)) if x and y else find_xy_columns(df.columns)
     if not columns or None in columns:
         names = ", ".join(str(c) for c in df.columns if c != "source_row")

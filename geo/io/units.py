@@ -299,10 +299,10 @@ def _village_overlaps(
     first, second = shapely.STRtree(geoms).query(geoms)  # pairs whose bounding boxes meet
     pair = first < second
     first, second = first[pair], second[pair]
-    # Only pairs whose interiors meet can overlap (neighbours sharing a border do not): for areas,
-    # that is one overlapping the other or one covering the other, tests cheaper than `touches`.
-    a, b = geoms[first], geoms[second]
-    inside = shapely.overlaps(a, b) | shapely.covers(a, b) | shapely.covered_by(a, b)
+    # Only pairs whose interiors meet can overlap (neighbours sharing a border do not): one DE-9IM
+    # test on the prepared shapes (for areas the same as overlaps | covers | covered_by, three tests).
+    shapely.prepare(geoms)
+    inside = shapely.relate_pattern(geoms[first], geoms[second], "T********")
     first, second = first[inside], second[inside]
     overlap = shapely.area(shapely.intersection(geoms[first], geoms[second]))
     smaller = np.minimum(shapely.area(geoms[first]), shapely.area(geoms[second]))

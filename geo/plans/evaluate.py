@@ -12,7 +12,6 @@ or villages), never otherwise.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 
 import geopandas as gpd
@@ -97,15 +96,14 @@ def _reported(
     nodes = hierarchy.nodes
     depth = int(nodes.loc[units["node"].iloc[0], "depth"])
     stats = dataset.unit_stats
-    node_of = pd.Series(nodes.index, index=nodes["uid"]).groupby(level=0).first()
-    node = stats["uid"].map(node_of)
-    depths = nodes["depth"].to_numpy()[node.fillna(0).astype(int)]
-    keep = node.notna() & stats["year"].notna() & (stats["year"].astype("Int64") <= year)
+    node = _node_numbers(stats["uid"], nodes)
+    depths = nodes["depth"].to_numpy()[np.maximum(node, 0)]
+    keep = (node >= 0) & stats["year"].notna() & (stats["year"].astype("Int64") <= year)
     stats = stats[keep & stats["indicator"].isin(indicators) & ((depths == depth) | (depths == depth + 1))]
     if stats.empty:
         return pd.DataFrame(columns=["uid", "indicator", "reported", "value_year"])
     latest = stats.sort_values("year").groupby(["uid", "indicator"], as_index=False).last()
-    latest["node"] = latest["uid"].map(node_of).astype(int)
+    latest["node"] = _node_numbers(latest["uid"], nodes)
     direct = latest[latest["node"].isin(units["node"])]
     below = latest[nodes["depth"].to_numpy()[latest["node"]] == depth + 1].copy()
     if len(below):
@@ -140,6 +138,16 @@ def _reported(
     ]
 
 
+def _node_numbers(uids: pd.Series, nodes: pd.DataFrame) -> np.ndarray:
+    """The hierarchy node of each uid (the first node with that uid; -1 when none), looked up once per
+    distinct uid."""
+    codes, distinct = pd.factorize(uids)
+    first = ~nodes["uid"].duplicated()
+    found = pd.Index(nodes["uid"][first]).get_indexer(distinct)
+    node = np.where(found >= 0, nodes.index[first].to_numpy()[found], -1)
+    return np.append(node, -1)[codes]
+
+
 _LISTED = ("village_mobile_bb_coverage", "village_ftth_coverage", "public_free_wifi")
 
 
@@ -168,13 +176,8 @@ def _closing(rows: pd.DataFrame, target: Target, min_tests: int) -> tuple[np.nda
         vi[few] = np.array([p[0] for p in pairs], dtype=object)[back]
         en[few] = np.array([p[1] for p in pairs], dtype=object)[back]
     if counted.any() and target.indicator in _LISTED:
-        columns = ("status", "value_source", "numerator", "denominator", "n_samples", "gap", "detail")
-        picked = rows.iloc[np.flatnonzero(counted)]
-        pairs = [
-            _words(target, min_tests, *values)
-            for values in zip(*(picked[c].to_numpy(object) for c in columns), strict=True)
-        ]
-        vi[counted], en[counted] = [p[0] for p in pairs], [p[1] for p in pairs]
+        details = rows["detail"].to_numpy(object)[counted]
+        vi[counted], en[counted] = _listed_words(target, denominator[counted] - numerator[counted], details)
     elif counted.any():
         vi[counted], en[counted] = _count_words(target, numerator[counted], denominator[counted])
     plain = ~few & ~counted
@@ -189,6 +192,23 @@ def _insufficient_words(n: int, min_tests: int) -> tuple[str, str]:
         f"Chỉ có {n} phép đo tốc độ, cần ít nhất {min_tests} để đánh giá.",
         f"Only {n} speed tests; at least {min_tests} are needed to judge.",
     )
+
+
+def _listed_words(target: Target, missing: np.ndarray, details: np.ndarray) -> tuple[list, list]:
+    """ "N thôn chưa …: A, B, … và M nơi khác." for rows that name the missing villages or places: the
+    first ten names of each row's ``details``, the count of the rest."""
+    words_vi, words_en = _COUNTED[target.indicator]
+    count = [round(float(m)) for m in missing]
+    names = [", ".join(str(name) for name in (d or ())[:10]) for d in details]
+    vi = [
+        f"{c} {words_vi}: {n} và {c - 10} nơi khác." if c > 10 else f"{c} {words_vi}: {n}."
+        for c, n in zip(count, names, strict=True)
+    ]
+    en = [
+        f"{c} {words_en}: {n} and {c - 10} more." if c > 10 else f"{c} {words_en}: {n}."
+        for c, n in zip(count, names, strict=True)
+    ]
+    return vi, en
 
 
 def _count_words(target: Target, numerator: np.ndarray, denominator: np.ndarray) -> tuple[list, list]:
@@ -229,41 +249,6 @@ def _no_data_words(target: Target) -> tuple[str, str]:
     return "Chưa có số liệu cho chỉ tiêu này.", "No data for this indicator."
 
 
-def _words(
-    target: Target, min_tests: int, status, source, numerator, denominator, n, gap, detail
-) -> tuple[str, str]:
-    """Closing words of one row (see :func:`_closing`)."""
-    ind = INDICATORS[target.indicator]
-    if status == Status.INSUFFICIENT:
-        n = 0 if pd.isna(n) else int(n)
-        return (
-            f"Chỉ có {n} phép đo tốc độ, cần ít nhất {min_tests} để đánh giá.",
-            f"Only {n} speed tests; at least {min_tests} are needed to judge.",
-        )
-    counted = source == "computed" and denominator > 0 and target.indicator in _COUNTED
-    words_vi, words_en = _COUNTED.get(target.indicator, ("", ""))
-    if counted and target.indicator in _LISTED:
-        missing = round(float(denominator - numerator))
-        names = ", ".join(str(name) for name in (detail or ())[:10])
-        more_vi = f" và {missing - 10} nơi khác" if missing > 10 else ""
-        more_en = f" and {missing - 10} more" if missing > 10 else ""
-        return f"{missing} {words_vi}: {names}{more_vi}.", f"{missing} {words_en}: {names}{more_en}."
-    if counted:
-        need = float(target.values[0]) * denominator / 100.0 - numerator
-        count = max(1, math.ceil(need - 1e-9) + (target.comparator == ">" and need == math.floor(need)))
-        return f"Cần thêm {count:,} {words_vi}.".replace(",", "."), f"{count:,} more {words_en} needed."
-    figure = f"{gap:.1f}"
-    if target.comparator in ("<", "<="):
-        return (
-            f"Cần giảm {figure.replace('.', ',')} {ind.unit_vi}.",
-            f"Needs to fall by {figure} {ind.unit_en}.",
-        )
-    return (
-        f"Còn thiếu {figure.replace('.', ',')} {ind.unit_vi} so với mục tiêu.",
-        f"{figure} {ind.unit_en} short of the target.",
-    )
-
-
 def evaluate(
     dataset: Dataset,
     plan: Plan,
@@ -292,6 +277,7 @@ def evaluate(
     if not targets:
         return pd.DataFrame(columns=COLUMNS)
     units = units.assign(uid=units["uid"].astype(object)).sort_values("uid", kind="stable")
+    units["code"] = units["uid"].map(_codes(dataset))
     grid = units.merge(pd.DataFrame({"indicator": pd.Series(list(targets), dtype=object)}), how="cross")
     reported = _reported(dataset, hierarchy, units, year, list(targets)).astype(
         {"uid": object, "indicator": object}
@@ -317,7 +303,7 @@ def _judged(
     grid: pd.DataFrame, dataset: Dataset, targets: dict[str, Target], *, level: str, computed: pd.DataFrame
 ) -> pd.DataFrame:
     """The status table (:data:`COLUMNS`) of ``grid`` (one row per unit × target: uid, name, parent_uid,
-    indicator, reported, value_year), judged with ``computed``'s values at ``level``."""
+    code, indicator, reported, value_year), judged with ``computed``'s values at ``level``."""
     mine = computed[computed["level"] == level][
         ["uid", "indicator", "value", "numerator", "denominator", "n_samples", "detail", "flag"]
     ].rename(columns={"value": "computed"})
@@ -329,7 +315,6 @@ def _judged(
     )
     out = grid.merge(info.astype(object), on="indicator", how="left")
     out["level"] = level
-    out["code"] = out["uid"].map(_codes(dataset))
     return out[COLUMNS]
 
 
@@ -351,7 +336,7 @@ def reevaluate(
     rows = np.flatnonzero(previous["indicator"].isin(list(targets)).to_numpy())
     if not len(rows):
         return previous
-    grid = previous.iloc[rows][["uid", "name", "parent_uid", "indicator", "reported", "value_year"]]
+    grid = previous.iloc[rows][["uid", "code", "name", "parent_uid", "indicator", "reported", "value_year"]]
     fresh = _judged(grid.reset_index(drop=True), dataset, targets, level=level, computed=computed)
     return splice(previous, rows, fresh)
 
