@@ -197,7 +197,7 @@ def _floor_figures(runs: int) -> dict:
     """The same figures on the one-map floor page (run from a temporary folder that serves ./static)."""
     from views.common import install_static
 
-    install_static(ROOT)  # the floor runs first: Leaflet's files must be in ./static before the app copies them
+    install_static(ROOT)  # the floor runs first: Leaflet's files must be in ./static before the app runs
     with tempfile.TemporaryDirectory(prefix="bench-page-floor-") as folder:
         work = Path(folder)
         (work / "floor_app.py").write_text(_FLOOR_APP, encoding="utf-8")

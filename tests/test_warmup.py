@@ -3,6 +3,7 @@ opens it, and saves the assessment so the next server start loads it from the pr
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from geo.cache import open_prepared
 from geo.io.upload import HOME_ENV
 from geo.settings import DEMO_DIR
-from views import common, warmup
+from views import common, map_cache, warmup
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +56,25 @@ def test_the_last_chosen_dataset_is_remembered_and_warmed_first(tmp_path, monkey
 def test_a_removed_last_dataset_falls_back_to_the_demo(tmp_path):
     common._remember(str(tmp_path / "gone"))
     assert common.last_dataset() is None
+
+
+def test_the_server_start_prepares_the_opening_map_before_it_serves(tmp_path, monkeypatch):
+    folder = str(shutil.copytree(DEMO_DIR, tmp_path / "mine"))
+    common._remember(folder)
+    map_cache.map_payload.clear()
+    monkeypatch.setattr(warmup, "_STARTED", warmup.threading.Event())
+    later = []
+    monkeypatch.setattr(warmup, "_background", lambda folders: later.extend(folders))
+
+    async def serve_once():
+        async with warmup.server_lifespan(None):
+            stamp = common.dataset_stamp(folder)
+            request = warmup.opening_request(folder, stamp)
+            monkeypatch.setattr(map_cache, "cached_map", lambda *a: pytest.fail("rendered on the visit"))
+            return map_cache.map_payload(request, stamp, common.zones_stamp(folder))
+
+    payload = asyncio.run(serve_once())
+    assert "Xã Huổi Mí" in payload["script"]  # the first planner's map, ready before the server served
+    assert later == [str(DEMO_DIR)]  # the demo follows in the background
+    assert not warmup.start_warmup()  # a session's run does not warm again
+    map_cache.map_payload.clear()
