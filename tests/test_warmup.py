@@ -63,8 +63,9 @@ def test_the_server_start_prepares_the_opening_map_before_it_serves(tmp_path, mo
     common._remember(folder)
     map_cache.map_payload.clear()
     monkeypatch.setattr(warmup, "_STARTED", warmup.threading.Event())
-    later = []
+    later, opened = [], []
     monkeypatch.setattr(warmup, "_background", lambda folders: later.extend(folders))
+    monkeypatch.setattr(warmup, "_open_browser", lambda: opened.append(True))
 
     async def serve_once():
         async with warmup.server_lifespan(None):
@@ -76,5 +77,22 @@ def test_the_server_start_prepares_the_opening_map_before_it_serves(tmp_path, mo
     payload = asyncio.run(serve_once())
     assert "Xã Huổi Mí" in payload["script"]  # the first planner's map, ready before the server served
     assert later == [str(DEMO_DIR)]  # the demo follows in the background
+    assert opened == [True]  # the browser opens once the map is ready
     assert not warmup.start_warmup()  # a session's run does not warm again
     map_cache.map_payload.clear()
+
+
+@pytest.mark.parametrize("headless", [False, True])
+def test_the_browser_opens_at_start_unless_headless(monkeypatch, headless):
+    from streamlit import cli_util, config
+
+    opened = []
+    monkeypatch.setattr(cli_util, "open_browser", opened.append)
+    before = config.get_option("server.headless")
+    config.set_option("server.headless", headless)
+    try:
+        warmup._open_browser()
+    finally:
+        config.set_option("server.headless", before)
+    assert len(opened) == (0 if headless else 1)
+    assert all(url.startswith("http://") and url.rstrip("/").endswith(":8501") for url in opened)

@@ -100,13 +100,32 @@ def _at_start(folders: list[str]) -> None:
     _run(folders[:1])
 
 
+def _open_browser() -> None:
+    """Open the app in the planner's browser, as ``streamlit run`` does for a script that is not an
+    ``st.App``: unless ``server.headless``, at ``browser.serverAddress``, else the configured
+    ``server.address``, else localhost."""
+    from streamlit import cli_util, config
+    from streamlit.web.server import server_util
+
+    if config.get_option("server.headless"):
+        return
+    if config.is_manually_set("browser.serverAddress"):
+        address = config.get_option("browser.serverAddress")
+    elif config.is_manually_set("server.address"):
+        address = server_util.get_display_address(config.get_option("server.address"))
+    else:
+        address = "localhost"
+    cli_util.open_browser(server_util.get_url(address))
+
+
 @asynccontextmanager
 async def server_lifespan(_app: object) -> AsyncIterator[None]:
     """The ``st.App`` lifespan of ``app.py``: warm the page's imports and the dataset chosen last before
     the server serves (its first planner then finds the opening map ready), the demo after, in the
-    background."""
+    background; then open the browser as plain ``streamlit run`` would."""
     _STARTED.set()
     folders = _folders()
     await asyncio.to_thread(_at_start, folders)
     _background(folders[1:])
+    _open_browser()
     yield
