@@ -58,14 +58,20 @@ def test_a_removed_last_dataset_falls_back_to_the_demo(tmp_path):
     assert common.last_dataset() is None
 
 
+def _join_warmup():
+    for thread in warmup.threading.enumerate():
+        if thread.name == "coverage-map-warmup":
+            thread.join(timeout=120)
+
+
 def test_the_server_start_prepares_the_opening_map_before_it_serves(tmp_path, monkeypatch):
     folder = str(shutil.copytree(DEMO_DIR, tmp_path / "mine"))
     common._remember(folder)
     map_cache.map_payload.clear()
     monkeypatch.setattr(warmup, "_STARTED", warmup.threading.Event())
-    later, opened = [], []
-    monkeypatch.setattr(warmup, "_background", lambda folders: later.extend(folders))
+    opened, warmed, real_warm = [], [], warmup.warm
     monkeypatch.setattr(warmup, "_open_browser", lambda: opened.append(True))
+    monkeypatch.setattr(warmup, "warm", lambda f: warmed.append(f) or (real_warm(f) if f == folder else None))
 
     async def serve_once():
         async with warmup.server_lifespan(None):
@@ -75,11 +81,29 @@ def test_the_server_start_prepares_the_opening_map_before_it_serves(tmp_path, mo
             return map_cache.map_payload(request, stamp, common.zones_stamp(folder))
 
     payload = asyncio.run(serve_once())
+    _join_warmup()
     assert "Xã Huổi Mí" in payload["script"]  # the first planner's map, ready before the server served
-    assert later == [str(DEMO_DIR)]  # the demo follows in the background
+    assert warmed == [folder, str(DEMO_DIR)]  # the demo follows in the background
     assert opened == [True]  # the browser opens once the map is ready
     assert not warmup.start_warmup()  # a session's run does not warm again
     map_cache.map_payload.clear()
+
+
+def test_a_warm_up_longer_than_the_start_wait_finishes_while_the_server_serves(monkeypatch):
+    monkeypatch.setattr(warmup, "_STARTED", warmup.threading.Event())
+    monkeypatch.setattr(warmup, "START_WAIT_S", 0.05)
+    monkeypatch.setattr(warmup, "_open_browser", lambda: None)
+    release, warmed = warmup.threading.Event(), []
+    monkeypatch.setattr(warmup, "warm", lambda f: release.wait(120) and warmed.append(f))
+
+    async def serve_once():
+        async with warmup.server_lifespan(None):
+            return list(warmed)
+
+    assert asyncio.run(serve_once()) == []  # serving began with the dataset still being prepared
+    release.set()
+    _join_warmup()
+    assert warmed == [str(DEMO_DIR)]  # and it was prepared all the same
 
 
 @pytest.mark.parametrize("headless", [False, True])

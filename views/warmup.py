@@ -31,13 +31,16 @@ from views.map_build import DEFAULT_LAYERS, MapRequest
 from views.map_cache import map_payload, register_component
 from views.map_data import ALL_TARGETS, available_levels, default_plan, default_year
 
-__all__ = ["PAGE_IMPORTS", "server_lifespan", "start_warmup", "warm", "opening_request"]
+__all__ = ["PAGE_IMPORTS", "START_WAIT_S", "server_lifespan", "start_warmup", "warm", "opening_request"]
 
 log = logging.getLogger(__name__)
 _STARTED = threading.Event()
 #: Modules the map page's script (views/map_view.py) imports that ``app.py`` does not: imported at server
 #: start, so the first visit does not wait for them.
 PAGE_IMPORTS = ("geo.plans.cells", "views.map_export")
+#: Longest the server start waits for the first dataset's warm-up (s) before it serves anyway (a national
+#: dataset read for the first time takes longer: the planner then sees the page working rather than no page).
+START_WAIT_S = 60.0
 
 
 def opening_request(folder: str, stamp: float, lang: str = "vi") -> MapRequest | None:
@@ -79,25 +82,25 @@ def _folders() -> list[str]:
     return list(dict.fromkeys([common.last_dataset() or str(DEMO_DIR), str(DEMO_DIR)]))
 
 
-def _background(folders: list[str]) -> None:
-    threading.Thread(target=_run, args=(folders,), name="coverage-map-warmup", daemon=True).start()
-
-
 def start_warmup() -> bool:
     """Start the warm-up thread once per server process (unless :func:`server_lifespan` warmed it); True
     when this call started it."""
     if _STARTED.is_set():
         return False
     _STARTED.set()
-    _background(_folders())
+    threading.Thread(target=_run, args=(_folders(),), name="coverage-map-warmup", daemon=True).start()
     return True
 
 
-def _at_start(folders: list[str]) -> None:
-    register_component()
-    for module in PAGE_IMPORTS:
-        importlib.import_module(module)
-    _run(folders[:1])
+def _at_start(folders: list[str], ready: threading.Event) -> None:
+    """Import the map page's modules and warm ``folders[0]``, set ``ready``, then warm the others."""
+    try:
+        for module in PAGE_IMPORTS:
+            importlib.import_module(module)
+        _run(folders[:1])
+    finally:
+        ready.set()
+    _run(folders[1:])
 
 
 def _open_browser() -> None:
@@ -121,11 +124,15 @@ def _open_browser() -> None:
 @asynccontextmanager
 async def server_lifespan(_app: object) -> AsyncIterator[None]:
     """The ``st.App`` lifespan of ``app.py``: warm the page's imports and the dataset chosen last before
-    the server serves (its first planner then finds the opening map ready), the demo after, in the
-    background; then open the browser as plain ``streamlit run`` would."""
+    the server serves (its first planner then finds the opening map ready; a warm-up longer than
+    :data:`START_WAIT_S` finishes while the server already serves), the demo after, in the background;
+    then open the browser as plain ``streamlit run`` would."""
     _STARTED.set()
-    folders = _folders()
-    await asyncio.to_thread(_at_start, folders)
-    _background(folders[1:])
+    register_component()
+    ready = threading.Event()
+    threading.Thread(
+        target=_at_start, args=(_folders(), ready), name="coverage-map-warmup", daemon=True
+    ).start()
+    await asyncio.to_thread(ready.wait, START_WAIT_S)
     _open_browser()
     yield
