@@ -52,7 +52,7 @@ def main() -> None:
     st.navigation(pages).run()
 
 
-if __name__ == "__main__":  # a session runs this file as Streamlit's page script
-    guarded_page(main, "app")
-else:  # `streamlit run app.py` imports it once, at server start: the ASGI app, warmed before it serves
+if __name__ != "__main__":  # `streamlit run app.py` imports it once, at server start: the ASGI app, warmed
     app = st.App(__file__, lifespan=server_lifespan)
+else:  # a session runs this file as Streamlit's page script
+    guarded_page(main, "app")
