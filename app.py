@@ -1,7 +1,10 @@
 """Streamlit entry: the planners' coverage map (Vietnamese by default, English switch), the weak-signal zones
 page and the upload page.
 
-Run with ``streamlit run app.py``. At start-up Leaflet's files are copied from the installed
+Run with ``streamlit run app.py``. Streamlit then imports this file once, at server start, as the
+``st.App`` :data:`app` (its lifespan, :func:`views.warmup.server_lifespan`, prepares the opening map
+before the first planner arrives), and runs it as the page script for every session. At start-up
+Leaflet's files are copied from the installed
 ``xstatic-leaflet`` package, and Leaflet.draw's from ``django-leaflet``, into ``./static`` (served under
 ``/app/static``), so the maps need no Internet; the language switch and the dataset choice are shared by
 all views. In a shared office (``$COVERAGE_MAP_USERS``) every page is behind sign-in (views/signin.py) and
@@ -19,7 +22,7 @@ from geo.i18n import t
 from views.common import dataset_choice, install_static, language
 from views.guard import guarded_page
 from views.signin import gate
-from views.warmup import start_warmup
+from views.warmup import server_lifespan, start_warmup
 from views.zones_assets import install_draw_static
 
 ROOT = Path(__file__).resolve().parent
@@ -49,4 +52,7 @@ def main() -> None:
     st.navigation(pages).run()
 
 
-guarded_page(main, "app")
+if __name__ != "__main__":  # `streamlit run app.py` imports it once, at server start: the ASGI app, warmed
+    app = st.App(__file__, lifespan=server_lifespan)
+else:  # a session runs this file as Streamlit's page script
+    guarded_page(main, "app")

@@ -27,18 +27,19 @@ MIN_SHAPES = 10
 TIMEOUT_S = 120.0
 #: Counts what Leaflet has drawn on a canvas inside the page's map iframe (polygons with projected parts,
 #: circle markers with a projected point); tags the map object so a
-#: redraw (a new map) is told from the old one; the fill colours say which colouring is shown.
+#: redraw (a new map) is told from the old one; the fill colours (every shape's, sorted: a colouring that
+#: only changes how many units are red or green is told apart too) say which colouring is shown.
 _DRAWN_JS = """
 if (!window.map || !window.L) return null;
 if (!window.map.__bench) window.map.__bench = Math.random().toString(36).slice(2);
-let shapes = 0; const fills = new Set();
+let shapes = 0; const fills = [];
 window.map.eachLayer(l => {
     const projected = l._parts ? l._parts.length > 0 : !!l._point;  // polygons : circle markers
     if (l instanceof L.Path && l._renderer instanceof L.Canvas && projected) {
-        shapes++; fills.add(String(l.options.fillColor));
+        shapes++; fills.push(String(l.options.fillColor));
     }
 });
-return {shapes, id: window.map.__bench, fills: [...fills].sort().join('|')};
+return {shapes, id: window.map.__bench, fills: fills.sort().join('|')};
 """
 
 #: The floor: an empty Streamlit page with one st_folium map of 10 squares (canvas, offline Leaflet)
@@ -194,6 +195,9 @@ def _page_figures(runs: int) -> tuple[dict, dict]:
 
 def _floor_figures(runs: int) -> dict:
     """The same figures on the one-map floor page (run from a temporary folder that serves ./static)."""
+    from views.common import install_static
+
+    install_static(ROOT)  # the floor runs first: Leaflet's files must be in ./static before the app runs
     with tempfile.TemporaryDirectory(prefix="bench-page-floor-") as folder:
         work = Path(folder)
         (work / "floor_app.py").write_text(_FLOOR_APP, encoding="utf-8")

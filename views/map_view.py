@@ -3,12 +3,10 @@ the territory summary and the table of units missing targets (select a row to zo
 
 from __future__ import annotations
 
-import copy
 import logging
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.compute.catalogue import INDICATORS
 from geo.compute.source_text import SOURCE_CHOICES, source_name
@@ -19,7 +17,6 @@ from geo.palette import status_label
 from geo.plans.cells import round_figures, write_csv, write_xlsx
 from geo.vocab import Level, Overlay, Status
 from views.common import (
-    cached_map,
     choice_key,
     dataset_stamp,
     evaluation,
@@ -30,6 +27,7 @@ from views.common import (
 )
 from views.guard import guarded_page
 from views.map_build import DEFAULT_LAYERS, LAYER_KEYS, LAYER_LABELS, MapRequest
+from views.map_cache import show_map
 from views.map_data import (
     ALL_TARGETS,
     LEVEL_LABEL_KEYS,
@@ -46,7 +44,6 @@ from views.map_data import (
 from views.map_export import export_panel
 from views.map_profile import profile_panel
 
-_MAP_HEIGHT = 620
 log = logging.getLogger(__name__)
 
 
@@ -190,15 +187,15 @@ def _missing(lang: str, table: pd.DataFrame) -> None:
     st.caption(t("missing_help", lang))
     st.dataframe(frame, hide_index=True, on_select="rerun", selection_mode="single-row", key="missing")
     left, right = st.columns(2)
-    left.download_button(
+    left.download_button(  # files made when clicked, not on every rerun
         t("download_csv", lang),
-        write_csv(frame),
+        lambda: write_csv(frame),
         "don_vi_chua_dat.csv",
         "text/csv",
     )
     right.download_button(
         t("download_xlsx", lang),
-        write_xlsx({"don_vi_chua_dat": frame}),
+        lambda: write_xlsx({"don_vi_chua_dat": frame}),
         "don_vi_chua_dat.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
@@ -270,17 +267,8 @@ def _body(lang: str, dataset, folder: str, stamp: float) -> None:
         center, zoom = view_for(tuple(geoms[geoms["uid"].astype(str) == zoom_uid].total_bounds))
     map_column, side_column = st.columns([3, 2])
     with map_column:
-        # st_folium changes the map it renders: give it a copy, keep the cached one pristine
-        fmap = copy.deepcopy(cached_map(request, stamp, zones_stamp(folder)))
-        state = st_folium(
-            fmap,
-            key="map",
-            height=_MAP_HEIGHT,
-            use_container_width=True,
-            returned_objects=["last_object_clicked"],
-            center=center,
-            zoom=zoom,
-        )
+        # st_folium's rendering is done once per request and shared (views/map_cache.py)
+        state = show_map(request, stamp, zones_stamp(folder), center=center, zoom=zoom)
     clicked = (state or {}).get("last_object_clicked")
     uid = unit_at(geoms, clicked["lng"], clicked["lat"]) if clicked else zoom_uid
     with side_column:
