@@ -57,8 +57,8 @@ def browser():
         yield driver
 
 
-def _wait(condition, timeout: float = 90.0, what: str = ""):
-    """Poll ``condition`` until it returns something truthy (returned); fail after ``timeout`` seconds."""
+def _poll(condition, timeout: float):
+    """Poll ``condition`` until it returns something truthy (returned); None after ``timeout`` seconds."""
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         try:
@@ -68,7 +68,15 @@ def _wait(condition, timeout: float = 90.0, what: str = ""):
         except (StaleElementReferenceException, NoSuchElementException):
             pass
         time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
+    return None
+
+
+def _wait(condition, timeout: float = 90.0, what: str = ""):
+    """Poll ``condition`` until it returns something truthy (returned); fail after ``timeout`` seconds."""
+    value = _poll(condition, timeout)
+    if not value:
+        pytest.fail(f"timed out waiting for {what}")
+    return value
 
 
 def _in_map(driver, script: str, *args):
@@ -199,16 +207,26 @@ def test_a_suggestion_clicked_on_the_zones_map_is_accepted_there(server, browser
         const box = map.getContainer().getBoundingClientRect();
         return [p.x - box.width / 2, p.y - box.height / 2];
     """
-    for frame in browser.find_elements(By.CSS_SELECTOR, "iframe"):
-        browser.switch_to.frame(frame)
-        if browser.find_elements(By.CSS_SELECTOR, ".leaflet-container"):
-            dx, dy = browser.execute_script(where, point.y, point.x)
-            container = browser.find_element(By.CSS_SELECTOR, ".leaflet-container")
-            ActionChains(browser).move_to_element_with_offset(container, int(dx), int(dy)).click().perform()
-            browser.switch_to.default_content()
-            break
-        browser.switch_to.default_content()
-    _wait(lambda: "Vùng gợi ý đã chọn trên bản đồ" in browser.find_element(By.TAG_NAME, "body").text,
+
+    def click_suggestion() -> None:
+        """Click the suggestion where the map draws it now (a rerun may still move or redraw the map)."""
+        for frame in browser.find_elements(By.CSS_SELECTOR, "iframe"):
+            browser.switch_to.frame(frame)
+            try:
+                if browser.find_elements(By.CSS_SELECTOR, ".leaflet-container"):
+                    dx, dy = browser.execute_script(where, point.y, point.x)
+                    container = browser.find_element(By.CSS_SELECTOR, ".leaflet-container")
+                    chain = ActionChains(browser).move_to_element_with_offset(container, int(dx), int(dy))
+                    chain.click().perform()
+                    return
+            finally:
+                browser.switch_to.default_content()
+
+    def panel() -> bool:
+        return "Vùng gợi ý đã chọn trên bản đồ" in browser.find_element(By.TAG_NAME, "body").text
+
+    # Click, then wait for the panel; if a rerun redrew the map under the click, click again where it is now.
+    _wait(lambda: panel() or (click_suggestion(), _poll(panel, 15.0))[1], timeout=180.0,
           what="the clicked suggestion's panel")  # fmt: skip
     browser.save_screenshot(str(tmp_path / "zones_suggestion.png"))
     button = _wait(

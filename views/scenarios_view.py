@@ -21,10 +21,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.cli.scenarios import before_after_lines
 from geo.errors import DataError, GeoError
 from geo.export.annex_sites import write_sites_xlsx
-from geo.export.text import value_text
+from geo.export.text import before_after_lines, value_text
 from geo.i18n import t
 from geo.io.upload import stage_files
 from geo.palette import status_label

@@ -99,7 +99,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         print("\n".join(p.text(args.lang) for p in errors), file=sys.stderr)
     _check_level(assessment.hierarchy, args.level)
     if args.scenario:  # before / after (geo/cli/scenarios.py)
-        from geo.cli.scenarios import before_after_lines, find_scenario
+        from geo.cli.scenarios import find_scenario
+        from geo.export.text import before_after_lines
         from geo.scenarios.compare import evaluate_scenario
 
         scenario = find_scenario(args.scenario, args.dataset)

@@ -11,16 +11,11 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from geo.cli.common import UsageError, check_folder, check_suffix
-from geo.export.text import value_text
-from geo.palette import status_label
 from geo.scenarios.model import Scenario, read_scenario, write_scenario
 from geo.settings import DEMO_DIR
 
-__all__ = ["find_scenario", "before_after_lines", "verified_zones", "add_suggest_parser"]
+__all__ = ["find_scenario", "verified_zones", "add_suggest_parser"]
 
 _SUFFIXES = (".geojson", ".json", ".kml", ".xlsx", ".csv")
 
@@ -48,30 +43,6 @@ def find_scenario(name_or_file: str, dataset_folder: str) -> Scenario:
             )
         path = found[0]
     return read_scenario(path)
-
-
-def before_after_lines(table: pd.DataFrame, *, lang: str = "vi") -> str:
-    """One line per unit and target with a value: ``"Mường Lay — Tỷ lệ thôn có 4G: 93,3 % → 100 % — đạt"``."""
-    known = pd.to_numeric(table["value"], errors="coerce").notna()
-    known |= pd.to_numeric(table["value_before"], errors="coerce").notna()
-    table = table[known.to_numpy()]
-    label = table["label_vi" if lang == "vi" else "label_en"].astype(str)
-    unit = table["unit"].fillna("").astype(str).str.strip()
-    suffix = np.where(unit == "%", " %", np.where(unit != "", " " + unit, ""))
-    before = [
-        value_text(v, i, lang=lang) for v, i in zip(table["value_before"], table["indicator"], strict=True)
-    ]
-    after = [value_text(v, i, lang=lang) for v, i in zip(table["value"], table["indicator"], strict=True)]
-    status = [status_label(s, lang).lower() for s in table["status"]]
-    was = [status_label(s, lang).lower() for s in table["status_before"].fillna("")]
-    lines = [
-        f"{n} — {lab}: {b}{s} → {a}{s} — {st}"
-        + (f" ({'trước' if lang == 'vi' else 'before'}: {w})" if w != st else "")
-        for n, lab, b, a, s, st, w in zip(
-            table["name"], label, before, after, suffix, status, was, strict=True
-        )
-    ]
-    return "\n".join(lines)
 
 
 def verified_zones(dataset_folder: str):

@@ -1,4 +1,5 @@
-"""Texts shared by every export: numbers with a decimal comma, dates, titles and the source line.
+"""Texts shared by every export: numbers with a decimal comma, dates, titles, the source line and a
+scenario's before / after lines.
 
 Planners read "37,7" and "23/11/2026"; English output keeps "37.7" and ISO dates. These helpers
 are the one place where exported numbers and provenance lines are worded, so the map, the
@@ -11,10 +12,22 @@ import math
 import re
 from datetime import date
 
+import numpy as np
+import pandas as pd
+
 from geo.compute.catalogue import INDICATORS
+from geo.palette import status_label
 from geo.plans.targets import Plan
 
-__all__ = ["TOOL_NAME", "number_text", "value_text", "localise", "date_text", "source_line"]
+__all__ = [
+    "TOOL_NAME",
+    "number_text",
+    "value_text",
+    "localise",
+    "date_text",
+    "source_line",
+    "before_after_lines",
+]
 
 #: How exported files name the tool in their source line.
 TOOL_NAME = "vn-coverage-map"
@@ -69,3 +82,27 @@ def source_line(dataset_name: str, plan: Plan, made_on: date, *, lang: str = "vi
     return (
         f"Source: {dataset_name}; plan {plan.id}; computed by {TOOL_NAME}. Made on {date_text(made_on, lang)}"
     )
+
+
+def before_after_lines(table: pd.DataFrame, *, lang: str = "vi") -> str:
+    """One line per unit and target with a value: ``"Mường Lay — Tỷ lệ thôn có 4G: 93,3 % → 100 % — đạt"``."""
+    known = pd.to_numeric(table["value"], errors="coerce").notna()
+    known |= pd.to_numeric(table["value_before"], errors="coerce").notna()
+    table = table[known.to_numpy()]
+    label = table["label_vi" if lang == "vi" else "label_en"].astype(str)
+    unit = table["unit"].fillna("").astype(str).str.strip()
+    suffix = np.where(unit == "%", " %", np.where(unit != "", " " + unit, ""))
+    before = [
+        value_text(v, i, lang=lang) for v, i in zip(table["value_before"], table["indicator"], strict=True)
+    ]
+    after = [value_text(v, i, lang=lang) for v, i in zip(table["value"], table["indicator"], strict=True)]
+    status = [status_label(s, lang).lower() for s in table["status"]]
+    was = [status_label(s, lang).lower() for s in table["status_before"].fillna("")]
+    lines = [
+        f"{n} — {lab}: {b}{s} → {a}{s} — {st}"
+        + (f" ({'trước' if lang == 'vi' else 'before'}: {w})" if w != st else "")
+        for n, lab, b, a, s, st, w in zip(
+            table["name"], label, before, after, suffix, status, was, strict=True
+        )
+    ]
+    return "\n".join(lines)
