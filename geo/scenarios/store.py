@@ -12,7 +12,6 @@ new one. A save is one transaction; a store that cannot be used raises :class:`g
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,12 @@ import pandas as pd
 import shapely
 
 from geo.auth.roles import Action, Actor, require
-from geo.errors import DataError, GeoError, ScenarioStoreError, errors_in
+from geo.errors import DataError, ScenarioStoreError, errors_in
 from geo.scenarios.model import COLUMNS, Scenario, scenario_from_table, scenario_table
 from geo.settings import SCENARIOS_FILE_NAME, SCENARIOS_STORE_ENV
-from geo.store.base import SqlStore, is_url, now_text
-from geo.store.gpkg import GpkgStore, file_stamp
+from geo.store.base import SqlStore, now_text
+from geo.store.gpkg import GpkgStore
+from geo.store.naming import dataset_store_name, named_stamp, open_named
 from geo.store.pg import PgStore
 
 __all__ = [
@@ -272,8 +272,7 @@ def dataset_scenario_store(folder: str | Path) -> str:
     """Return where a dataset's scenarios are kept: the shared store named by ``COVERAGE_SCENARIOS_STORE``
     (a ``postgresql://`` URL or a GeoPackage path) when it is set, else :data:`SCENARIOS_FILE_NAME` in the
     dataset's folder."""
-    shared = os.environ.get(SCENARIOS_STORE_ENV, "").strip()
-    return shared or str(Path(folder) / SCENARIOS_FILE_NAME)
+    return dataset_store_name(folder, env=SCENARIOS_STORE_ENV, file_name=SCENARIOS_FILE_NAME)
 
 
 def open_scenario_store(store: str | Path, *, create: bool = True) -> ScenarioStore | None:
@@ -283,29 +282,12 @@ def open_scenario_store(store: str | Path, *, create: bool = True) -> ScenarioSt
     :class:`ScenarioStoreError` when it cannot be opened safely and :class:`DataError` for a name that is
     neither.
     """
-    text = str(store)
-    if is_url(text):
-        return PgScenarioStore(text)
-    if Path(text).suffix.lower() != ".gpkg":
-        raise DataError(
-            f"{text}: kho kịch bản phải là tệp .gpkg hoặc địa chỉ postgresql://.",
-            f"{text}: a scenario store is a .gpkg file or a postgresql:// URL.",
-        )
-    if not create and not Path(text).exists():
-        return None
-    return GpkgScenarioStore(text)
+    what = ("kho kịch bản", "a scenario store")
+    return open_named(store, create=create, postgis=PgScenarioStore, geopackage=GpkgScenarioStore, what=what)
 
 
 def scenario_store_stamp(store: str | Path) -> tuple[int, int]:
-    """A stamp of ``store`` that changes with every save, read without creating it: a GeoPackage's (mtime
-    in ns, size), (0, 0) when missing; a shared store's :meth:`ScenarioStore.stamp`, (-1, -1) when it cannot
-    be reached (logged)."""
-    text = str(store)
-    if is_url(text):
-        try:
-            with open_scenario_store(text) as opened:
-                return opened.stamp()
-        except GeoError as exc:
-            log.warning("scenario store unreachable: %s", exc.en)
-            return (-1, -1)
-    return file_stamp(Path(text)) if Path(text).exists() else (0, 0)
+    """A stamp of ``store`` that changes with every save, read without creating it
+    (:func:`geo.store.naming.named_stamp`: a GeoPackage's (mtime ns, size), (0, 0) when missing; a shared
+    store's :meth:`ScenarioStore.stamp`, (-1, -1) when it cannot be reached)."""
+    return named_stamp(store, open_scenario_store)
