@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from geo.cli.main import main
+from geo.export.sites_table import KIND_WORDS
 from geo.plans.assessment import Assessment
 from geo.scenarios import apply_scenario, read_scenario
+from geo.scenarios.model import CHANGE_WORDS, CHANGES
+from geo.scenarios.suggest import CANDIDATE_KINDS
 from tests.builders import dataset, points, units
 
 SITES = [
@@ -181,3 +184,11 @@ def test_suggestions_saved_as_xlsx_read_back_as_the_same_scenario(tmp_path):
         pd.DataFrame(back.changes[cols]).astype(str), pd.DataFrame(scenario.changes[cols]).astype(str)
     )
     assert back.changes.geometry.geom_equals_exact(scenario.changes.geometry, 1e-9).all()
+
+
+def test_the_page_has_words_for_every_change_and_candidate_kind_in_both_languages():
+    # the scenarios page shows "Thêm nhà mạng dùng chung", never the file's "share"
+    for lang in ("vi", "en"):
+        assert set(CHANGE_WORDS[lang]) == set(CHANGES.values())
+        assert set(KIND_WORDS[lang]) == set(CANDIDATE_KINDS)
+    assert CHANGE_WORDS["vi"]["share"] == "Thêm nhà mạng dùng chung"

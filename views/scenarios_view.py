@@ -23,6 +23,7 @@ from streamlit_folium import st_folium
 
 from geo.errors import DataError, GeoError
 from geo.export.annex_sites import write_sites_xlsx
+from geo.export.sites_table import KIND_WORDS
 from geo.export.text import before_after_lines, value_text
 from geo.i18n import t
 from geo.io.upload import stage_files
@@ -30,6 +31,7 @@ from geo.palette import status_label
 from geo.plans.assessment import Assessment
 from geo.scenarios.compare import assess_scenario, evaluate_scenario
 from geo.scenarios.model import (
+    CHANGE_WORDS,
     Scenario,
     read_scenario,
     scenario_from_table,
@@ -47,7 +49,6 @@ from views.zones_data import md
 
 _ACCEPT = "accept"
 _SOURCES = ("suggest", "stored", "upload")
-_KINDS = ["new_site", "upgrade", "share", "wifi", "ftth"]
 _TEXT = ["site_id", "operators", "technologies", "village", "name", "kind", "why"]
 _NUMBERS = ["height_m", "azimuth_deg", "lon", "lat"]
 _MAP_HEIGHT = 520
@@ -121,6 +122,11 @@ def _from_upload(lang: str) -> Scenario | None:
             return None
 
 
+def _word_column(label: str, words: dict[str, str]):
+    """A select-box column whose cells hold the keys of ``words`` and show their words to the planner."""
+    return st.column_config.SelectboxColumn(label, options=list(words), format_func=words.get)
+
+
 def _table_key(table: pd.DataFrame) -> str:
     return hashlib.sha1(table.to_json().encode()).hexdigest()[:12]
 
@@ -143,8 +149,9 @@ def _edited(lang: str, scenario: Scenario) -> tuple[Scenario, pd.DataFrame, str]
         hide_index=True,
         key=f"scen_edit_{_table_key(table)}",
         column_config={
-            "change": st.column_config.SelectboxColumn(t("scen_col_change", lang), options=_KINDS),
-            **{c: st.column_config.TextColumn(t(f"scen_col_{c}", lang)) for c in _TEXT},
+            "change": _word_column(t("scen_col_change", lang), CHANGE_WORDS[lang]),
+            "kind": _word_column(t("scen_col_kind", lang), KIND_WORDS[lang]),
+            **{c: st.column_config.TextColumn(t(f"scen_col_{c}", lang)) for c in _TEXT if c != "kind"},
             **{
                 c: st.column_config.NumberColumn(
                     t(f"scen_col_{c}", lang), format="%.6f" if c in ("lon", "lat") else "%g"

@@ -39,6 +39,7 @@ from geo.settings import STORAGE_CRS
 
 __all__ = [
     "CHANGES",
+    "CHANGE_WORDS",
     "COLUMNS",
     "Scenario",
     "read_scenario",
@@ -61,6 +62,23 @@ CHANGES = {
     "wifi": "wifi",
     "ftth": "ftth",
     "capquang": "ftth",
+}
+#: How a planner reads each change kind, by language (the page's table; files keep the kinds themselves).
+CHANGE_WORDS = {
+    "vi": {
+        "new_site": "Trạm mới",
+        "upgrade": "Nâng cấp công nghệ",
+        "share": "Thêm nhà mạng dùng chung",
+        "wifi": "Điểm Wi-Fi miễn phí",
+        "ftth": "Thôn có cáp quang",
+    },
+    "en": {
+        "new_site": "New site",
+        "upgrade": "Technology upgrade",
+        "share": "Operator added (sharing)",
+        "wifi": "Free Wi-Fi point",
+        "ftth": "Village gets fibre",
+    },
 }
 #: Columns of a scenario table, in the order written.
 COLUMNS = [
