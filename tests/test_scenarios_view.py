@@ -45,11 +45,14 @@ def test_accepting_the_suggested_sites_meets_the_village_target_and_offers_both_
     assert suggestions["Lý do"].iat[0] == "dùng chung trạm có sẵn (VNPT): phủ thêm 3 thôn, 153 hộ"
     row = _village_row(at)
     assert (row["Trước"], row["Sau"], row["Trạng thái trước"], row["Trạng thái sau"]) == (
-        90.0,
-        100.0,
+        "90",
+        "100",
         "Chưa đạt",
         "Đạt",
     )
+    table = next(d.value for d in at.dataframe if "Chỉ tiêu" in d.value)
+    sharing = table[table["Chỉ tiêu"] == "Tỷ lệ dùng chung vị trí trạm BTS"].iloc[0]
+    assert (sharing["Trước"], sharing["Sau"]) == ("40,9", "41,7")  # the decimal comma a planner reads
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [
         "Tải kịch bản (GeoJSON)",
@@ -81,7 +84,7 @@ def test_saving_the_accepted_suggestions_keeps_them_as_a_version_to_pick_again(s
     assert not at.exception, [e.message for e in at.exception]
     assert at.selectbox(key="scen_pick").value == "Huổi Mí 2025"
     row = _village_row(at)
-    assert (row["Trước"], row["Sau"], row["Trạng thái sau"]) == (90.0, 100.0, "Đạt")
+    assert (row["Trước"], row["Sau"], row["Trạng thái sau"]) == ("90", "100", "Đạt")
     assert "6 thôn có thêm sóng di động băng rộng (411 hộ):" in [m.value for m in at.markdown]
     sharing = at.metric[0]
     assert (sharing.label, sharing.value) == ("Tỷ lệ trạm BTS dùng chung", "41,7 %")

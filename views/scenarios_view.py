@@ -122,6 +122,11 @@ def _from_upload(lang: str) -> Scenario | None:
             return None
 
 
+def _values(table: pd.DataFrame, column: str, lang: str) -> list[str]:
+    """``table[column]`` as the planner reads it ("93,3", "Có"; :func:`geo.export.text.value_text`)."""
+    return [value_text(v, i, lang=lang) for v, i in zip(table[column], table["indicator"], strict=True)]
+
+
 def _word_column(label: str, words: dict[str, str]):
     """A select-box column whose cells hold the keys of ``words`` and show their words to the planner."""
     return st.column_config.SelectboxColumn(label, options=list(words), format_func=words.get)
@@ -201,8 +206,8 @@ def _effect(lang: str, base: Assessment, after: Assessment, result: pd.DataFrame
         pd.DataFrame(
             {
                 t("indicator", lang): shown["label_vi" if lang == "vi" else "label_en"].to_numpy(),
-                t("scen_before", lang): shown["value_before"].round(1).to_numpy(),
-                t("scen_after", lang): shown["value"].round(1).to_numpy(),
+                t("scen_before", lang): _values(shown, "value_before", lang),
+                t("scen_after", lang): _values(shown, "value", lang),
                 t("scen_target", lang): shown["target_text"].to_numpy(),
                 t("scen_status_before", lang): [status_label(s, lang) for s in shown["status_before"]],
                 t("scen_status_after", lang): [status_label(s, lang) for s in shown["status"]],
