@@ -71,6 +71,7 @@ class Hierarchy:
     metric: dict[str, np.ndarray]
     metric_crs: str
     _trees: dict[str, shapely.STRtree] = field(default_factory=dict, repr=False)
+    _by_uid: tuple[pd.Index, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def base_layer(self) -> str | None:
@@ -81,6 +82,17 @@ class Hierarchy:
     def layer_nodes(self, layer: str) -> np.ndarray:
         """Return the node numbers of ``layer``'s units, in the layer's row order."""
         return self.nodes.index[self.nodes["layer"].to_numpy() == layer].to_numpy()
+
+    def nodes_of(self, uids: pd.Series) -> np.ndarray:
+        """Return the node number of each uid (the first node with that uid; -1 when none), looked up
+        once per distinct uid through an index built once."""
+        if self._by_uid is None:
+            first = ~self.nodes["uid"].duplicated()
+            self._by_uid = (pd.Index(self.nodes["uid"][first]), self.nodes.index[first].to_numpy())
+        index, numbers = self._by_uid
+        codes, distinct = pd.factorize(uids)
+        found = index.get_indexer(distinct)
+        return np.append(np.where(found >= 0, numbers[np.maximum(found, 0)], -1), -1)[codes]
 
     def locate(self, x: np.ndarray, y: np.ndarray, points: np.ndarray | None = None) -> np.ndarray:
         """Return the node of the deepest unit holding each lon/lat point (EPSG:4326, degrees).

@@ -32,6 +32,7 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
+from geo.compute.columns import repeated_text, text_column
 from geo.compute.coverage import BROADBAND, SiteModel, coverage_bits, discs, to_metric
 from geo.compute.hierarchy import (
     Hierarchy,
@@ -55,6 +56,7 @@ __all__ = [
     "NETWORK_WORDS",
     "village_coverage",
     "compute_indicators",
+    "indicator_rows",
 ]
 
 log = logging.getLogger(__name__)
@@ -430,10 +432,11 @@ def _speed_values(dataset: Dataset, hierarchy: Hierarchy) -> dict[str, dict]:
     tests = dataset.layers["speed_tests"]
     node = hierarchy.locate_geometries(tests.geometry)
     download = pd.to_numeric(tests["download_mbps"], errors="coerce").to_numpy(float)
-    network = tests["network"].astype(object).fillna("").astype(str).str.strip().str.lower().to_numpy()
+    codes, distinct = pd.factorize(tests["network"])  # each distinct network word cleaned once
+    network = np.append(pd.Series(distinct, dtype=object).astype(str).str.strip().str.lower().to_numpy(), "")
     found = {}
     for indicator, words in _NETWORKS.items():
-        mine = np.isin(network, words)
+        mine = np.isin(network, words)[codes]
         median, count = aggregate_medians(node[mine], download[mine], hierarchy)
         found[indicator] = {"median": median, "count": count}
     return found
@@ -460,26 +463,85 @@ def _assemble(hierarchy: Hierarchy, found: dict[str, dict], *, min_tests: int) -
         if "missing" in entry:
             at, lists = aggregate_items(*entry["missing"], hierarchy, limit=DETAIL_LIMIT)
             detail[at, j] = lists
-    flag = np.where(denominator > 0, "", Status.NO_DATA).astype(object)
-    flag[(n_samples > 0) & (n_samples < min_tests)] = Status.INSUFFICIENT
+    flag = np.where(denominator > 0, 0, 1)
+    flag[(n_samples > 0) & (n_samples < min_tests)] = 2
     samples = pd.array(n_samples.ravel(), dtype="Int64")
     samples[n_samples.ravel() < 0] = pd.NA  # rates have no test count
     parent = nodes["parent"].to_numpy()
-    parent_uid = np.where(parent >= 0, nodes["uid"].to_numpy()[np.maximum(parent, 0)], None)
+    parent_uid = pd.array(nodes["uid"], dtype="str").take(parent, allow_fill=True)  # -1: no parent
+    node = np.repeat(np.arange(n), k)
     return pd.DataFrame(
         {
-            "level": np.repeat(nodes["level"].to_numpy(), k),
-            "uid": np.repeat(nodes["uid"].to_numpy(), k),
-            "name": np.repeat(nodes["name"].to_numpy(), k),
-            "parent_uid": np.repeat(parent_uid, k),
-            "indicator": np.tile(np.asarray(present, dtype=object), n),
+            "level": repeated_text(nodes["level"], node),
+            "uid": repeated_text(nodes["uid"], node),
+            "name": repeated_text(nodes["name"], node),
+            "parent_uid": parent_uid.take(node),
+            "indicator": text_column(present, np.tile(np.arange(k), n)),
             "value": value.ravel(),
             "numerator": numerator.ravel(),
             "denominator": denominator.ravel(),
             "n_samples": samples,
             "detail": detail.ravel(),
-            "flag": flag.ravel(),
-            "source": "computed",
+            "flag": text_column(("", Status.NO_DATA, Status.INSUFFICIENT), flag.ravel()),
+            "source": text_column(["computed"], np.zeros(n * k, np.int64)),
         },
         columns=COLUMNS,
     )
+
+
+def indicator_rows(
+    computed: pd.DataFrame, hierarchy: Hierarchy, nodes: np.ndarray, indicators: list[str]
+) -> np.ndarray:
+    """Row positions in ``computed`` (:func:`compute_indicators`'s table of ``hierarchy``) of every node of
+    ``nodes`` × every indicator of ``indicators``, node-major: entry ``i · len(indicators) + j`` is the row
+    of ``nodes[i]`` and ``indicators[j]``, -1 where the table has none.
+
+    The table's own layout (row = node · k + indicator, which :func:`_assemble` writes and splicing
+    keeps) is used when the table still has it — checked on the uid and level of every node's first and
+    last row and on the indicators there —, else rows are looked up by (level, uid, indicator).
+    """
+    layout = _layout(computed, hierarchy)
+    if layout is None:
+        return _looked_up(computed, hierarchy, nodes, indicators)
+    column = {indicator: j for j, indicator in enumerate(layout)}
+    j = np.array([column.get(indicator, -1) for indicator in indicators], dtype=np.int64)
+    rows = np.asarray(nodes, np.int64)[:, None] * len(layout) + j[None, :]
+    return np.where(j[None, :] >= 0, rows, -1).ravel()
+
+
+def _layout(computed: pd.DataFrame, hierarchy: Hierarchy) -> list[str] | None:
+    """The indicators of each node's block of rows when ``computed`` is laid out node-major (None if not)."""
+    n = len(hierarchy.nodes)
+    if not n or not len(computed) or len(computed) % n:
+        return None
+    k = len(computed) // n
+    present = computed["indicator"].iloc[:k].tolist()
+    if len(set(present)) != k:
+        return None
+    firsts, lasts = np.arange(0, len(computed), k), np.arange(k - 1, len(computed), k)
+    for column in ("uid", "level"):
+        values, wanted = computed[column].array, pd.array(hierarchy.nodes[column], dtype="str")
+        if not all(np.asarray(values[rows] == wanted, bool).all() for rows in (firsts, lasts)):
+            return None
+    indicator = computed["indicator"].array
+    if not ((indicator[firsts] == present[0]).all() and (indicator[lasts] == present[-1]).all()):
+        return None
+    return present
+
+
+def _looked_up(
+    computed: pd.DataFrame, hierarchy: Hierarchy, nodes: np.ndarray, indicators: list[str]
+) -> np.ndarray:
+    """:func:`indicator_rows` by (level, uid, indicator) for a table in any row order."""
+    table = pd.MultiIndex.from_arrays([computed[c].astype(object) for c in ("level", "uid", "indicator")])
+    units = hierarchy.nodes.loc[np.asarray(nodes, np.int64)]
+    wanted = pd.MultiIndex.from_arrays(
+        [
+            np.repeat(units["level"].to_numpy(object), len(indicators)),
+            np.repeat(units["uid"].to_numpy(object), len(indicators)),
+            np.tile(np.asarray(indicators, dtype=object), len(units)),
+        ]
+    )
+    first = np.flatnonzero(~table.duplicated())  # the first row of each key
+    found = table[first].get_indexer(wanted)
+    return np.where(found >= 0, first[np.maximum(found, 0)], -1)

@@ -176,7 +176,7 @@ class Assessment:
                 base, moves = self._base
                 table = reevaluate(
                     base.evaluate(plan, year, level), self.dataset, plan, year,
-                    level=level, computed=self.computed, indicators=moves,
+                    level=level, computed=self.computed, hierarchy=self.hierarchy, indicators=moves,
                 )  # fmt: skip
             else:
                 table = evaluate(

@@ -19,10 +19,12 @@ import numpy as np
 import pandas as pd
 
 from geo.compute.catalogue import INDICATORS
+from geo.compute.columns import text_column
 from geo.compute.hierarchy import Hierarchy
 from geo.compute.incremental import splice
+from geo.compute.indicators import indicator_rows
 from geo.model import LEVEL_OF_LAYER, TERRITORY, Dataset
-from geo.plans.targets import Plan, Target, judge_many, target_for
+from geo.plans.targets import JUDGED, Plan, Target, judge_codes, target_for
 from geo.vocab import Level, Status
 
 __all__ = ["LEVELS", "COLUMNS", "evaluate", "reevaluate", "unit_geometries", "target_text"]
@@ -90,20 +92,23 @@ def _weights(hierarchy: Hierarchy, by: str | None) -> np.ndarray:
 
 def _reported(
     dataset: Dataset, hierarchy: Hierarchy, units: pd.DataFrame, year: int, indicators: list[str]
-) -> pd.DataFrame:
-    """Reported values per (uid, indicator) at the units' level: the latest year ≤ ``year``,
-    taken at that level, or aggregated from the level below where the indicator allows it."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Reported values of ``units`` × ``indicators`` (node-major, as :func:`_grid` lays rows out): the
+    latest year ≤ ``year``, taken at the units' level, or aggregated from the level below where the
+    indicator allows it. Returns ``(value, value_year)``, both float arrays with NaN where none."""
+    k = len(indicators)
+    value, value_year = np.full((2, len(units) * k), np.nan)
     nodes = hierarchy.nodes
     depth = int(nodes.loc[units["node"].iloc[0], "depth"])
     stats = dataset.unit_stats
-    node = _node_numbers(stats["uid"], nodes)
+    node = hierarchy.nodes_of(stats["uid"])
     depths = nodes["depth"].to_numpy()[np.maximum(node, 0)]
     keep = (node >= 0) & stats["year"].notna() & (stats["year"].astype("Int64") <= year)
     stats = stats[keep & stats["indicator"].isin(indicators) & ((depths == depth) | (depths == depth + 1))]
     if stats.empty:
-        return pd.DataFrame(columns=["uid", "indicator", "reported", "value_year"])
+        return value, value_year
     latest = stats.sort_values("year").groupby(["uid", "indicator"], as_index=False).last()
-    latest["node"] = _node_numbers(latest["uid"], nodes)
+    latest["node"] = hierarchy.nodes_of(latest["uid"])
     direct = latest[latest["node"].isin(units["node"])]
     below = latest[nodes["depth"].to_numpy()[latest["node"]] == depth + 1].copy()
     if len(below):
@@ -131,58 +136,55 @@ def _reported(
                 }
             )
         )
-    out = pd.concat(parts, ignore_index=True)
-    out["uid"] = nodes["uid"].to_numpy()[out["up"].to_numpy(int)]
-    return out.rename(columns={"value": "reported", "year": "value_year"})[
-        ["uid", "indicator", "reported", "value_year"]
-    ]
-
-
-def _node_numbers(uids: pd.Series, nodes: pd.DataFrame) -> np.ndarray:
-    """The hierarchy node of each uid (the first node with that uid; -1 when none), looked up once per
-    distinct uid."""
-    codes, distinct = pd.factorize(uids)
-    first = ~nodes["uid"].duplicated()
-    found = pd.Index(nodes["uid"][first]).get_indexer(distinct)
-    node = np.where(found >= 0, nodes.index[first].to_numpy()[found], -1)
-    return np.append(node, -1)[codes]
+    found = pd.concat(parts, ignore_index=True)
+    unit_of = np.full(len(nodes), -1, dtype=np.int64)
+    unit_of[units["node"].to_numpy()] = np.arange(len(units))
+    column = pd.Index(indicators).get_indexer(found["indicator"].astype(object))
+    at = unit_of[found["up"].to_numpy(np.int64)] * k + column
+    value[at] = found["value"].to_numpy(float)
+    value_year[at] = pd.to_numeric(found["year"]).to_numpy(float, na_value=np.nan)
+    return value, value_year
 
 
 _LISTED = ("village_mobile_bb_coverage", "village_ftth_coverage", "public_free_wifi")
+#: Words of the ``status`` column by code: :data:`geo.plans.targets.JUDGED`, then "insufficient samples".
+_STATUS_WORDS = (*JUDGED, Status.INSUFFICIENT)
+_NO_DATA, _MET, _MISSED, _FEW = range(4)
+#: Words of the ``value_source`` column by code.
+_SOURCE_WORDS = ("", "reported", "computed")
+_NO_VALUE, _REPORTED, _COMPUTED = range(3)
 
 
-def _closing(rows: pd.DataFrame, target: Target, min_tests: int) -> tuple[np.ndarray, np.ndarray]:
+def _closing(rows: dict[str, np.ndarray], target: Target, min_tests: int) -> tuple[np.ndarray, np.ndarray]:
     """Plain words for what closing each missed row's gap means: Vietnamese and English arrays.
 
-    Missed villages and places are named (first ten, then "và N nơi khác"); shares of households,
-    people and shared sites become how many more are needed; other indicators give the gap in
-    their unit. Whole-array work: the words of "insufficient" rows and of counts are made once per
-    distinct number, the gaps are formatted by one ``numpy.strings`` call; only rows that name places
-    (their own list of names) are worded one by one.
+    ``rows`` holds the rows' ``status`` and ``source`` codes, ``numerator``, ``denominator``,
+    ``n_samples``, ``detail`` and ``gap``. Missed villages and places are named (first ten, then "và N
+    nơi khác"); shares of households, people and shared sites become how many more are needed; other
+    indicators give the gap in their unit. Whole-array work: the words of "insufficient" rows and of
+    counts are made once per distinct number, the gaps are formatted by one ``numpy.strings`` call; only
+    rows that name places (their own list of names) are worded one by one.
     """
-    status = rows["status"].to_numpy(object)
-    source = rows["value_source"].to_numpy(object)
-    numerator = rows["numerator"].to_numpy(float)
-    denominator = rows["denominator"].to_numpy(float)
-    vi = np.empty(len(rows), dtype=object)
-    en = np.empty(len(rows), dtype=object)
-    few = status == Status.INSUFFICIENT
+    numerator, denominator = rows["numerator"], rows["denominator"]
+    vi = np.empty(len(numerator), dtype=object)
+    en = np.empty(len(numerator), dtype=object)
+    few = rows["status"] == _FEW
     with np.errstate(invalid="ignore"):
-        counted = ~few & (source == "computed") & (denominator > 0) & (target.indicator in _COUNTED)
+        counted = ~few & (rows["source"] == _COMPUTED) & (denominator > 0) & (target.indicator in _COUNTED)
     if few.any():
-        n = rows["n_samples"].to_numpy(float)[few]
+        n = rows["n_samples"][few]
         distinct, back = np.unique(np.where(np.isnan(n), 0, n).astype(np.int64), return_inverse=True)
         pairs = [_insufficient_words(int(k), min_tests) for k in distinct]
         vi[few] = np.array([p[0] for p in pairs], dtype=object)[back]
         en[few] = np.array([p[1] for p in pairs], dtype=object)[back]
     if counted.any() and target.indicator in _LISTED:
-        details = rows["detail"].to_numpy(object)[counted]
+        details = rows["detail"][counted]
         vi[counted], en[counted] = _listed_words(target, denominator[counted] - numerator[counted], details)
     elif counted.any():
         vi[counted], en[counted] = _count_words(target, numerator[counted], denominator[counted])
     plain = ~few & ~counted
     if plain.any():
-        vi[plain], en[plain] = _gap_words(target, rows["gap"].to_numpy(float)[plain])
+        vi[plain], en[plain] = _gap_words(target, rows["gap"][plain])
     return vi, en
 
 
@@ -270,20 +272,24 @@ def evaluate(
     in another unit than the data (Mường Lay's cloud accounts as "% of people" against
     accounts per person); computed speeds from fewer than the minimum number of tests get
     "insufficient samples" (unless a reported value exists).
+    Rows are units by uid, then the plan's indicators in catalogue order.
     Raises ``ValueError`` naming the levels present when ``level`` is not in the dataset.
     """
     units = _unit_rows(hierarchy, level)
     targets = _targets(dataset, plan, year, level, None)
     if not targets:
         return pd.DataFrame(columns=COLUMNS)
-    units = units.assign(uid=units["uid"].astype(object)).sort_values("uid", kind="stable")
-    units["code"] = units["uid"].map(_codes(dataset))
-    grid = units.merge(pd.DataFrame({"indicator": pd.Series(list(targets), dtype=object)}), how="cross")
-    reported = _reported(dataset, hierarchy, units, year, list(targets)).astype(
-        {"uid": object, "indicator": object}
-    )
-    grid = grid.merge(reported, on=["uid", "indicator"], how="left")
-    return _judged(grid, dataset, targets, level=level, computed=computed)
+    units = units.iloc[np.argsort(units["uid"].to_numpy(object), kind="stable")].reset_index(drop=True)
+    units["code"] = units["uid"].map(_codes(dataset)).to_numpy(object)
+    texts = ["uid", "code", "name", "parent_uid"]
+    units[texts] = units[texts].astype("str")
+    k = len(targets)
+    unit = np.repeat(np.arange(len(units)), k)
+    keys = units[texts].take(unit).reset_index(drop=True)
+    reported, value_year = _reported(dataset, hierarchy, units, year, list(targets))
+    rows = indicator_rows(computed, hierarchy, units["node"].to_numpy(), list(targets))
+    which = np.tile(np.arange(k), len(units))
+    return _judged(keys, which, reported, value_year, rows, dataset, targets, level=level, computed=computed)
 
 
 def _targets(
@@ -300,22 +306,60 @@ def _targets(
 
 
 def _judged(
-    grid: pd.DataFrame, dataset: Dataset, targets: dict[str, Target], *, level: str, computed: pd.DataFrame
+    keys: pd.DataFrame,
+    which: np.ndarray,
+    reported: np.ndarray,
+    value_year: np.ndarray,
+    rows: np.ndarray,
+    dataset: Dataset,
+    targets: dict[str, Target],
+    *,
+    level: str,
+    computed: pd.DataFrame,
 ) -> pd.DataFrame:
-    """The status table (:data:`COLUMNS`) of ``grid`` (one row per unit × target: uid, name, parent_uid,
-    code, indicator, reported, value_year), judged with ``computed``'s values at ``level``."""
-    mine = computed[computed["level"] == level][
-        ["uid", "indicator", "value", "numerator", "denominator", "n_samples", "detail", "flag"]
-    ].rename(columns={"value": "computed"})
-    grid = grid.merge(mine.astype({"uid": object, "indicator": object}), on=["uid", "indicator"], how="left")
-    _judge(grid, targets, min_tests=dataset.settings.indicators.min_speed_tests)
-    info = pd.DataFrame(
-        [(i.id, i.label_vi, i.label_en, i.unit_vi) for i in INDICATORS.values()],
-        columns=["indicator", "label_vi", "label_en", "unit"],
-    )
-    out = grid.merge(info.astype(object), on="indicator", how="left")
-    out["level"] = level
-    return out[COLUMNS]
+    """The status table (:data:`COLUMNS`) of the rows ``keys`` (uid, code, name, parent_uid per row), each
+    judged against ``targets``' entry number ``which``, with its ``reported`` value and ``value_year``
+    (NaN where none) and its computed values at row ``rows`` of ``computed`` (-1 where none)."""
+
+    def taken(column: str) -> pd.api.extensions.ExtensionArray:
+        return computed[column].array.take(rows, allow_fill=True)  # row -1: missing, as a left join
+
+    values = {name: np.asarray(taken(name), float) for name in ("value", "numerator", "denominator")}
+    counts = taken("n_samples")
+    values["n_samples"] = counts.to_numpy(float, na_value=np.nan)
+    few = np.asarray(taken("flag") == Status.INSUFFICIENT, bool)
+    min_tests = dataset.settings.indicators.min_speed_tests
+    judged = _judge(which, reported, values, np.asarray(taken("detail"), object), few, targets, min_tests)
+    ind = INDICATORS
+    chosen = list(targets.values())
+
+    table = {
+        **{column: pd.array(keys[column], dtype="str") for column in ("uid", "code", "name")},
+        "level": text_column([level], np.zeros(len(rows), np.int64)),
+        "parent_uid": pd.array(keys["parent_uid"], dtype="str"),
+        "indicator": text_column(list(targets), which),
+        "label_vi": text_column([ind[i].label_vi for i in targets], which),
+        "label_en": text_column([ind[i].label_en for i in targets], which),
+        "unit": text_column([ind[i].unit_vi for i in targets], which),
+        "value": judged["value"],
+        "value_source": text_column(_SOURCE_WORDS, judged["source"]),
+        "reported": reported,
+        "computed": values["value"],
+        "difference": reported - values["value"],
+        "value_year": pd.array(value_year, dtype="Int64"),
+        "target": np.array([float(t.values[0]) for t in chosen])[which],
+        "target_text": text_column([target_text(t) for t in chosen], which),
+        "comparator": text_column([t.comparator for t in chosen], which),
+        "target_year": np.array([t.year for t in chosen], dtype=np.int64)[which],
+        "status": text_column(_STATUS_WORDS, judged["status"]),
+        "gap": judged["gap"],
+        "n_samples": pd.array(counts, dtype="Int64"),
+        "numerator": values["numerator"],
+        "denominator": values["denominator"],
+        "closing_vi": text_column(*judged["closing_vi"]),
+        "closing_en": text_column(*judged["closing_en"]),
+    }
+    return pd.DataFrame(table, columns=COLUMNS)
 
 
 def reevaluate(
@@ -326,6 +370,7 @@ def reevaluate(
     *,
     level: str,
     computed: pd.DataFrame,
+    hierarchy: Hierarchy,
     indicators: Collection[str],
 ) -> pd.DataFrame:
     """The table :func:`evaluate` gives, from ``previous``: its table for the same plan, year and level on
@@ -336,52 +381,81 @@ def reevaluate(
     rows = np.flatnonzero(previous["indicator"].isin(list(targets)).to_numpy())
     if not len(rows):
         return previous
-    grid = previous.iloc[rows][["uid", "code", "name", "parent_uid", "indicator", "reported", "value_year"]]
-    fresh = _judged(grid.reset_index(drop=True), dataset, targets, level=level, computed=computed)
+    again = previous.iloc[rows].reset_index(drop=True)
+    units = _unit_rows(hierarchy, level)
+    unit = pd.Index(units["uid"].astype(object)).get_indexer(again["uid"].astype(object))
+    which = pd.Index(list(targets)).get_indexer(again["indicator"].astype(object))
+    table = indicator_rows(computed, hierarchy, units["node"].to_numpy(), list(targets))
+    found = np.where(unit >= 0, table[np.maximum(unit, 0) * len(targets) + which], -1)
+    fresh = _judged(
+        again[["uid", "code", "name", "parent_uid"]],
+        which,
+        again["reported"].to_numpy(float, na_value=np.nan),
+        pd.to_numeric(again["value_year"]).to_numpy(float, na_value=np.nan),
+        found,
+        dataset,
+        targets,
+        level=level,
+        computed=computed,
+    )
     return splice(previous, rows, fresh)
 
 
-def _judge(grid: pd.DataFrame, targets: dict[str, Target], *, min_tests: int) -> None:
-    """Add value, source, status, gap, target and closing-words columns to ``grid`` in place.
+def _judge(
+    which: np.ndarray,
+    reported: np.ndarray,
+    computed: dict[str, np.ndarray],
+    detail: np.ndarray,
+    few: np.ndarray,
+    targets: dict[str, Target],
+    min_tests: int,
+) -> dict:
+    """Judge every row against its target (``targets``' entry number ``which``): value (reported when
+    given, else ``computed["value"]``), source, status and gap codes, and the closing words.
 
-    Judging runs on whole columns: the rows of each target are found once (one stable sort of the
-    indicator codes), each target judges its rows as one array, the target columns are taken from
-    per-target arrays by code; only the rows that are not met get closing words.
+    Judging runs on whole columns: the rows of each target are found once (one stable sort of
+    ``which``), each target judges its rows as one array; only the rows that are not met get closing
+    words. ``few`` marks computed speeds from too few tests ("insufficient samples"). The closing words
+    are returned as (distinct words, code per row) for :func:`geo.compute.columns.text_column`.
     """
-    reported, computed = grid["reported"].astype(float), grid["computed"].astype(float)
-    value = np.where(reported.notna(), reported, computed)
-    source = np.where(reported.notna(), "reported", np.where(computed.notna(), "computed", "")).astype(object)
-    grid["difference"] = reported - computed
-    code = pd.Categorical(grid["indicator"].to_numpy(object), categories=list(targets)).codes
-    order = np.argsort(code, kind="stable")
-    bounds = np.searchsorted(code[order], np.arange(len(targets) + 1))
-    rows_of = {ind: order[bounds[k] : bounds[k + 1]] for k, ind in enumerate(targets)}
-    status = np.full(len(grid), Status.NO_DATA, dtype=object)
-    gap = np.full(len(grid), np.nan)
+    has_reported = ~np.isnan(reported)
+    value = np.where(has_reported, reported, computed["value"])
+    source = np.where(has_reported, _REPORTED, np.where(np.isnan(computed["value"]), _NO_VALUE, _COMPUTED))
+    order = np.argsort(which, kind="stable")
+    bounds = np.searchsorted(which[order], np.arange(len(targets) + 1))
+    rows_of = {ind: order[bounds[j] : bounds[j + 1]] for j, ind in enumerate(targets)}
+    status = np.full(len(which), _NO_DATA, dtype=np.int8)
+    gap = np.full(len(which), np.nan)
     for ind, target in targets.items():
         rows = rows_of[ind]
         if target.unit != INDICATORS[ind].unit_vi:  # e.g. "% of people" against accounts per person
-            value[rows], source[rows] = np.nan, ""
-        judged = judge_many(pd.Series(value[rows]), target)
-        status[rows], gap[rows] = judged["status"].to_numpy(object), judged["gap"].to_numpy(float)
-    few = (source == "computed") & (grid["flag"].to_numpy(object) == Status.INSUFFICIENT)
-    status[few], gap[few] = Status.INSUFFICIENT, np.nan
-    grid["value"], grid["value_source"], grid["status"], grid["gap"] = value, source, status, gap
-    chosen = list(targets.values())
-    grid["target"] = np.array([float(t.values[0]) for t in chosen])[code]
-    grid["target_text"] = np.array([target_text(t) for t in chosen], dtype=object)[code]
-    grid["comparator"] = np.array([t.comparator for t in chosen], dtype=object)[code]
-    grid["target_year"] = np.array([t.year for t in chosen])[code]
-    vi = np.full(len(grid), "", dtype=object)
-    en = np.full(len(grid), "", dtype=object)
+            value[rows], source[rows] = np.nan, _NO_VALUE
+        status[rows], gap[rows] = judge_codes(value[rows], target)
+    few = (source == _COMPUTED) & few
+    status[few], gap[few] = _FEW, np.nan
+    texts: dict[str, list[str]] = {"vi": [""], "en": [""]}
+    codes = {lang: np.zeros(len(which), np.int64) for lang in texts}
+    columns = {
+        "status": status, "source": source, "gap": gap, "detail": detail,
+        **{name: computed[name] for name in ("numerator", "denominator", "n_samples")},
+    }  # fmt: skip
     for ind, target in targets.items():
         rows = rows_of[ind]
         mine = status[rows]
-        vi[rows[mine == Status.NO_DATA]], en[rows[mine == Status.NO_DATA]] = _no_data_words(target)
-        todo = rows[(mine == Status.MISSED) | (mine == Status.INSUFFICIENT)]
+        words = dict(zip(("vi", "en"), _no_data_words(target), strict=True))
+        for lang in texts:
+            codes[lang][rows[mine == _NO_DATA]] = len(texts[lang])
+            texts[lang].append(words[lang])
+        todo = rows[(mine == _MISSED) | (mine == _FEW)]
         if len(todo):
-            vi[todo], en[todo] = _closing(grid.iloc[todo], target, min_tests)
-    grid["closing_vi"], grid["closing_en"] = vi, en
+            said = _closing({name: column[todo] for name, column in columns.items()}, target, min_tests)
+            for lang, words in zip(("vi", "en"), said, strict=True):
+                codes[lang][todo] = len(texts[lang]) + np.arange(len(todo))
+                texts[lang].extend(words)
+    return {
+        "value": value, "source": source, "status": status, "gap": gap,
+        "closing_vi": (texts["vi"], codes["vi"]), "closing_en": (texts["en"], codes["en"]),
+    }  # fmt: skip
 
 
 def _codes(dataset: Dataset) -> dict[str, str]:

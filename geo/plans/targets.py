@@ -42,6 +42,8 @@ __all__ = [
     "target_for",
     "baseline_for",
     "judge",
+    "JUDGED",
+    "judge_codes",
     "judge_many",
     "plans_report",
 ]
@@ -403,6 +405,36 @@ def _between(
     return (v >= lo - tol) & (v <= hi + tol), np.maximum(lo - v, v - hi)
 
 
+#: Statuses :func:`judge_codes` gives, by code (0 = no data, 1 = met, 2 = missed).
+JUDGED = (Status.NO_DATA, Status.MET, Status.MISSED)
+
+
+def judge_codes(values: np.ndarray, target: Target) -> tuple[np.ndarray, np.ndarray]:
+    """Judge an array of float values (the target's unit, NaN = no data) against one target.
+
+    Returns ``(code, gap)``: ``code`` (int8) indexes :data:`JUDGED` (0 no data, 1 met, 2 missed), ``gap``
+    as :func:`judge_many` describes. Raises ``ValueError`` for a baseline.
+    """
+    if target.kind != "target":
+        raise ValueError(f"{target.indicator} {target.year} is a baseline (actual value), not a target")
+    v = np.asarray(values, dtype=float)
+    lo, hi = (float(x) for x in (target.values[0], target.values[-1]))
+    tol = _TOLERANCE * max(1.0, abs(lo), abs(hi))
+    with np.errstate(invalid="ignore"):
+        met, gap = {
+            ">=": (v >= lo - tol, lo - v),
+            ">": (v > lo + tol, lo - v),
+            "<=": (v <= lo + tol, v - lo),
+            "<": (v < lo - tol, v - lo),
+            "between": _between(v, lo, hi, tol, INDICATORS[target.indicator].direction),
+            "==": (np.abs(v - lo) <= tol, np.abs(v - lo)),
+        }[target.comparator]
+    missing = np.isnan(v)
+    code = np.where(missing, 0, np.where(met, 1, 2)).astype(np.int8)
+    gap = np.where(missing, np.nan, np.where(met, 0.0, np.maximum(gap, 0.0)))
+    return code, gap
+
+
 def judge_many(values: pd.Series, target: Target) -> pd.DataFrame:
     """Judge many values (e.g. one per unit) against one target; vectorised.
 
@@ -417,24 +449,9 @@ def judge_many(values: pd.Series, target: Target) -> pd.DataFrame:
     A tolerance of 1e-9 (relative) absorbs rounding of computed shares. Raises ``ValueError``
     for a baseline, which is an actual value, not a target.
     """
-    if target.kind != "target":
-        raise ValueError(f"{target.indicator} {target.year} is a baseline (actual value), not a target")
-    v = _as_float(values)
-    lo, hi = (float(x) for x in (target.values[0], target.values[-1]))
-    tol = _TOLERANCE * max(1.0, abs(lo), abs(hi))
-    with np.errstate(invalid="ignore"):
-        met, gap = {
-            ">=": (v >= lo - tol, lo - v),
-            ">": (v > lo + tol, lo - v),
-            "<=": (v <= lo + tol, v - lo),
-            "<": (v < lo - tol, v - lo),
-            "between": _between(v, lo, hi, tol, INDICATORS[target.indicator].direction),
-            "==": (np.abs(v - lo) <= tol, np.abs(v - lo)),
-        }[target.comparator]
-    missing = np.isnan(v)
-    status = np.where(missing, Status.NO_DATA, np.where(met, Status.MET, Status.MISSED))
-    gap = np.where(missing, np.nan, np.where(met, 0.0, np.maximum(gap, 0.0)))
-    return pd.DataFrame({"status": status.astype(object), "gap": gap}, index=values.index)
+    code, gap = judge_codes(_as_float(values), target)
+    status = np.array([str(s) for s in JUDGED], dtype=object)[code]
+    return pd.DataFrame({"status": status, "gap": gap}, index=values.index)
 
 
 def judge(value: Any, target: Target) -> Judgement:
