@@ -84,15 +84,48 @@ def test_reported_value_of_the_latest_year_and_strict_comparator(tiny):
     row = _row(Assessment(tiny).evaluate(plan, 2025, level="commune"), "household_fibre")
     assert (row["value"], row["value_year"], row["value_source"]) == (80.0, 2024, "reported")
     assert (row["status"], row["gap"]) == ("missed", 0.0)  # "Trên 80%" is not met at exactly 80
-    before = _row(
-        Assessment(tiny).evaluate(plan, 2023, level="commune")
-        if False
-        else Assessment(tiny).evaluate(
-            _plan(Target("household_fibre", 2023, ">=", (75.0,), "%")), 2023, level="commune"
-        ),
-        "household_fibre",
-    )
+    earlier = _plan(Target("household_fibre", 2023, ">=", (75.0,), "%"))
+    before = _row(Assessment(tiny).evaluate(earlier, 2023, level="commune"), "household_fibre")
     assert (before["value"], before["status"], before["gap"]) == (70.0, "missed", 5.0)
+
+
+@pytest.fixture(scope="module")
+def village_reports(tmp_path_factory: pytest.TempPathFactory):
+    """The two villages of ``tiny`` (100 and 50 households) reporting their own fibre and speeds."""
+    folder: Path = tmp_path_factory.mktemp("village_reports")
+    gpd.GeoDataFrame(
+        {"code": ["99001"], "name": ["Xã Thử"]}, geometry=[_WEST.union(_EAST)], crs="EPSG:4326"
+    ).to_file(folder / "communes.geojson")
+    gpd.GeoDataFrame(
+        {"name": ["Bản Trên", "Bản Dưới"], "households": [100, 50]}, geometry=[_WEST, _EAST], crs="EPSG:4326"
+    ).to_file(folder / "villages.geojson")
+    pd.DataFrame(
+        {
+            "level": ["Thôn", "Thôn", "Thôn", "Thôn"],
+            "name": ["Bản Trên", "Bản Trên", "Bản Dưới", "Bản Dưới"],
+            "year": [2023, 2024, 2023, 2023],
+            "household_fibre": [40, 60, 90, None],
+            "mobile_speed": [30, 35, 50, 55],
+        }
+    ).to_csv(folder / "unit_stats.csv", index=False)
+    return read_dataset(folder)
+
+
+def test_village_reports_add_up_to_the_commune_weighted_by_households(village_reports):
+    plan = _plan(
+        Target("household_fibre", 2025, ">=", (80.0,), "%"),
+        Target("mobile_speed", 2025, ">=", (40.0,), "Mbps"),
+    )
+    table = Assessment(village_reports).evaluate(plan, 2025, level="commune")
+    fibre = _row(table, "household_fibre")
+    # each village's latest year: Bản Trên 60 % (2024), Bản Dưới 90 % (2023): (100·60 + 50·90) / 150
+    assert (fibre["value"], fibre["value_year"], fibre["value_source"]) == (70.0, 2024, "reported")
+    assert (fibre["status"], fibre["gap"]) == ("missed", 10.0)
+    speed = _row(table, "mobile_speed")  # medians are never averaged up: the commune has no reported speed
+    assert pd.isna(speed["reported"]) and speed["status"] == "no data"
+    villages = Assessment(village_reports).evaluate(plan, 2025, level="village")
+    fibre_by_village = villages[villages["indicator"] == "household_fibre"].set_index("name")["value"]
+    assert fibre_by_village.to_dict() == {"Bản Dưới": 90.0, "Bản Trên": 60.0}
 
 
 def test_years_between_targets_use_the_latest_target_before(tiny):

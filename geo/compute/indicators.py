@@ -544,4 +544,4 @@ def _looked_up(
     )
     first = np.flatnonzero(~table.duplicated())  # the first row of each key
     found = table[first].get_indexer(wanted)
-    return np.where(found >= 0, first[np.maximum(found, 0)], -1)
+    return np.append(first, -1)[np.where(found >= 0, found, len(first))]

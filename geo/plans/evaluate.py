@@ -93,56 +93,65 @@ def _weights(hierarchy: Hierarchy, by: str | None) -> np.ndarray:
 def _reported(
     dataset: Dataset, hierarchy: Hierarchy, units: pd.DataFrame, year: int, indicators: list[str]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Reported values of ``units`` × ``indicators`` (node-major, as :func:`_grid` lays rows out): the
-    latest year ≤ ``year``, taken at the units' level, or aggregated from the level below where the
-    indicator allows it. Returns ``(value, value_year)``, both float arrays with NaN where none."""
+    """Reported values of ``units`` × ``indicators`` (node-major, the rows :func:`evaluate` lays out):
+    the latest year ≤ ``year``, taken at the units' level, or aggregated from the level below where the
+    indicator allows it (weighted, :func:`_weights`). Returns ``(value, value_year)``, float arrays with
+    NaN where none. Whole-array work: one stable sort of the statistics by (unit, indicator, year)."""
     k = len(indicators)
     value, value_year = np.full((2, len(units) * k), np.nan)
-    nodes = hierarchy.nodes
+    nodes, stats = hierarchy.nodes, dataset.unit_stats
     depth = int(nodes.loc[units["node"].iloc[0], "depth"])
-    stats = dataset.unit_stats
     node = hierarchy.nodes_of(stats["uid"])
+    column = pd.Index(indicators).get_indexer(stats["indicator"].astype(object))
+    years = pd.to_numeric(stats["year"]).to_numpy(float, na_value=np.nan)
     depths = nodes["depth"].to_numpy()[np.maximum(node, 0)]
-    keep = (node >= 0) & stats["year"].notna() & (stats["year"].astype("Int64") <= year)
-    stats = stats[keep & stats["indicator"].isin(indicators) & ((depths == depth) | (depths == depth + 1))]
-    if stats.empty:
+    with np.errstate(invalid="ignore"):
+        keep = (node >= 0) & (column >= 0) & (years <= year) & ((depths == depth) | (depths == depth + 1))
+    if not keep.any():
         return value, value_year
-    latest = stats.sort_values("year").groupby(["uid", "indicator"], as_index=False).last()
-    latest["node"] = hierarchy.nodes_of(latest["uid"])
-    direct = latest[latest["node"].isin(units["node"])]
-    below = latest[nodes["depth"].to_numpy()[latest["node"]] == depth + 1].copy()
-    if len(below):
-        below["up"] = hierarchy.ancestors[below["node"].to_numpy(), depth]
-        below = below[
-            below["up"].isin(units["node"])
-            & ~below.set_index(["up", "indicator"]).index.isin(direct.set_index(["node", "indicator"]).index)
-        ]
-    parts = [direct.assign(up=direct["node"])[["up", "indicator", "value", "year"]]]
-    for indicator, rows in below.groupby("indicator"):
-        weight = _weights(hierarchy, INDICATORS[indicator].aggregate_by)[rows["node"].to_numpy()]
-        if not np.isfinite(weight).any():
-            continue
-        rows = rows.assign(w=weight, wv=weight * rows["value"].to_numpy(float))
-        rows = rows[np.isfinite(rows["w"])]
-        sums = rows.groupby("up").agg(w=("w", "sum"), wv=("wv", "sum"), year=("year", "max")).reset_index()
-        sums = sums[sums["w"] > 0]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "up": sums["up"],
-                    "indicator": indicator,
-                    "value": sums["wv"] / sums["w"],
-                    "year": sums["year"],
-                }
-            )
-        )
-    found = pd.concat(parts, ignore_index=True)
+    node, column, years = node[keep], column[keep], years[keep]
+    given = stats["value"].to_numpy(float, na_value=np.nan)[keep]
+    key = node * k + column
+    order = np.lexsort((years, key))  # stable: the file's order among equal years
+    key, node, column, years, given = key[order], node[order], column[order], years[order], given[order]
+    last = np.flatnonzero(np.append(key[1:] != key[:-1], True))  # the latest year of each unit × indicator
+    latest = {
+        "node": node[last],
+        "column": column[last],
+        "year": years[last],
+        "value": np.full(len(last), np.nan),
+    }
+    known = np.flatnonzero(np.isfinite(given))  # the latest year that gives a value (as groupby's last)
+    if len(known):
+        group = np.searchsorted(key[last], key[known])
+        final = np.append(group[1:] != group[:-1], True)
+        latest["value"][group[final]] = given[known[final]]
     unit_of = np.full(len(nodes), -1, dtype=np.int64)
     unit_of[units["node"].to_numpy()] = np.arange(len(units))
-    column = pd.Index(indicators).get_indexer(found["indicator"].astype(object))
-    at = unit_of[found["up"].to_numpy(np.int64)] * k + column
-    value[at] = found["value"].to_numpy(float)
-    value_year[at] = pd.to_numeric(found["year"]).to_numpy(float, na_value=np.nan)
+    here = unit_of[latest["node"]] >= 0
+    at = unit_of[latest["node"][here]] * k + latest["column"][here]
+    value[at], value_year[at] = latest["value"][here], latest["year"][here]
+    below = np.flatnonzero(depths[keep][order][last] == depth + 1)
+    up = hierarchy.ancestors[latest["node"][below], depth]
+    up = np.where(up >= 0, unit_of[np.maximum(up, 0)], -1)  # the unit at this level above each part
+    spot = np.where(up >= 0, up * k + latest["column"][below], -1)
+    free = spot >= 0
+    free[free] = np.isnan(value_year[spot[free]])  # a unit's own figure wins over its parts
+    below, spot = below[free], spot[free]
+    by = np.array([INDICATORS[ind].aggregate_by for ind in indicators], dtype=object)[latest["column"][below]]
+    weight = np.full(len(below), np.nan)
+    for name in set(by):
+        mine = by == name
+        weight[mine] = _weights(hierarchy, name)[latest["node"][below][mine]]
+    ok = np.isfinite(weight)
+    spot, weight, parts = spot[ok], weight[ok], below[ok]
+    total = np.bincount(spot, weight, minlength=len(value))
+    weighted = np.bincount(spot, weight * np.nan_to_num(latest["value"][parts]), minlength=len(value))
+    newest = np.full(len(value), -np.inf)
+    np.maximum.at(newest, spot, np.nan_to_num(latest["year"][parts], nan=-np.inf))
+    summed = np.flatnonzero(total > 0)
+    value[summed] = weighted[summed] / total[summed]
+    value_year[summed] = np.where(np.isfinite(newest[summed]), newest[summed], np.nan)
     return value, value_year
 
 
