@@ -15,12 +15,10 @@ import streamlit as st
 from geo.i18n import t
 from geo.settings import OPERATORS
 from layers.legend import legend
-from layers.offline import offline_map, strip_cdn
+from layers.offline import strip_cdn
 from layers.scenario import scenario_layer, scenario_legend
-from layers.zones import outline_layer
 from views import common
-from views.zones_context import add_context, add_names
-from views.zones_data import MAX_VILLAGE_OUTLINES
+from views.zones_context import add_context, add_names, territory_map
 
 __all__ = ["scenario_map", "site_at", "clicked_change"]
 
@@ -30,15 +28,7 @@ def scenario_map(folder: str, stamp: float, lang: str, points_json: str) -> foli
     """Return the map of the dataset ``folder`` (version ``stamp``) with the scenario's located changes
     (``points_json``: :func:`geo.scenarios.model.scenario_points` as GeoJSON, the cache key). Shared between
     sessions: render a deep copy."""
-    dataset = common.load_dataset(folder, stamp)
-    communes, villages = dataset.layer("communes"), dataset.layer("villages")
-    units = communes if communes is not None else villages
-    bounds = tuple(units.total_bounds) if units is not None and len(units) else (102.1, 8.4, 109.5, 23.4)
-    fmap = offline_map(bounds=bounds)
-    if villages is not None and len(villages) <= MAX_VILLAGE_OUTLINES:
-        outline_layer(villages, name=t("layer_villages", lang), colour="#8A8A8A", weight=0.8).add_to(fmap)
-    if communes is not None and len(communes) <= MAX_VILLAGE_OUTLINES:
-        outline_layer(communes, name=t("layer_communes", lang), colour="#222222", weight=2.2).add_to(fmap)
+    fmap, bounds = territory_map(common.load_dataset(folder, stamp), lang=lang)
     assessment = common.assessment(folder, stamp)
     entries = add_context(fmap, assessment, bounds=bounds, lang=lang)
     points = gpd.read_file(points_json) if points_json else gpd.GeoDataFrame({"change": []}, geometry=[])

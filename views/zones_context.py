@@ -1,5 +1,6 @@
 """What the weak-signal zones map shows around the drawing tools so a planner can decide where a zone is:
-4G coverage predicted per operator, the BTS sites, the reference layers, unit and place names, and the
+the offline base map with commune and village outlines (shared with the scenario map), 4G coverage
+predicted per operator, the BTS sites, the reference layers, unit and place names, and the
 suggested zones as clickable shapes. No Streamlit here: :func:`views.zones_data.zones_map` caches the map.
 """
 
@@ -9,15 +10,41 @@ import folium
 import geopandas as gpd
 
 from geo.i18n import t
+from geo.model import Dataset
 from geo.plans.assessment import Assessment
 from geo.vocab import Level
 from layers.coverage import coverage_layer, coverage_legend
 from layers.legend import LegendEntry
+from layers.offline import offline_map
 from layers.points import sites_layer, sites_legend
+from layers.simplify import simplify_units
 from layers.suggestions import suggestions_layer, suggestions_legend
+from layers.zones import outline_layer
 from views.map_names import add_labels, add_reference
 
-__all__ = ["add_context", "add_suggestions", "add_names"]
+__all__ = ["MAX_VILLAGE_OUTLINES", "territory_map", "add_context", "add_suggestions", "add_names"]
+
+#: Above this many villages their outlines are left off the zones and scenario maps (communes are then
+#: drawn simplified): the page stays light.
+MAX_VILLAGE_OUTLINES = 2000
+_VIETNAM = (102.1, 8.4, 109.5, 23.4)
+
+
+def territory_map(dataset: Dataset, *, lang: str) -> tuple[folium.Map, tuple[float, float, float, float]]:
+    """The offline base map (no CDN, no tiles) fitted to ``dataset``'s communes (or villages), with the
+    village outlines (up to :data:`MAX_VILLAGE_OUTLINES`) and the commune outlines (simplified to 200 m
+    beyond that many); returns the map and its bounds (lon/lat, EPSG:4326; all Vietnam without units)."""
+    communes, villages = dataset.layer("communes"), dataset.layer("villages")
+    units = communes if communes is not None else villages
+    bounds = tuple(units.total_bounds) if units is not None and len(units) else _VIETNAM
+    fmap = offline_map(bounds=bounds)
+    if villages is not None and len(villages) <= MAX_VILLAGE_OUTLINES:
+        outline_layer(villages, name=t("layer_villages", lang), colour="#8A8A8A", weight=0.8).add_to(fmap)
+    if communes is not None:
+        many = len(communes) > MAX_VILLAGE_OUTLINES
+        shown = simplify_units(communes, tolerance_m=200) if many else communes
+        outline_layer(shown, name=t("layer_communes", lang), colour="#222222", weight=2.2).add_to(fmap)
+    return fmap, bounds
 
 
 def add_context(fmap: folium.Map, assessment: Assessment, *, bounds, lang: str) -> list[LegendEntry]:

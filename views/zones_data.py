@@ -41,16 +41,14 @@ from geo.zones.store import ZoneStore
 from geo.zones.suggest import ZoneEvidence, suggest_zones, zone_evidence
 from layers.draw import draw_control, draw_locale
 from layers.legend import legend
-from layers.offline import offline_map, strip_cdn
-from layers.simplify import simplify_units
+from layers.offline import strip_cdn
 from layers.zones import outline_layer, zones_layer, zones_legend
 from views import common
-from views.zones_context import add_context, add_names, add_suggestions
+from views.zones_context import add_context, add_names, add_suggestions, territory_map
 
 __all__ = [
     "DRAWING_KEY",
     "FLASH_KEY",
-    "MAX_VILLAGE_OUTLINES",
     "StoreState",
     "PageContext",
     "store_path",
@@ -78,8 +76,6 @@ DRAWING_KEY = "zone_drawing"
 _SEEN_KEY = "zone_drawing_seen"
 #: Session-state key of the messages shown after the rerun that follows a write.
 FLASH_KEY = "zones_flash"
-#: Villages are outlined on the drawing map up to this many (beyond, communes only).
-MAX_VILLAGE_OUTLINES = 2000
 _BOOKKEEPING = ("created_at", "updated_at", "updated_by")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
 
@@ -177,18 +173,7 @@ def zones_map(
     zone id with a yellow halo), the suggestions of ``plan_id``/``year`` not yet dismissed or accepted as
     clickable shapes, unit and place names, the legend, a layer switcher and (``draw``) the drawing tools,
     with no CDN asset. Shared between sessions: render a deep copy."""
-    dataset = common.load_dataset(folder, stamp)
-    communes, villages = dataset.layer("communes"), dataset.layer("villages")
-    units = communes if communes is not None else villages
-    bounds = tuple(units.total_bounds) if units is not None and len(units) else (102.1, 8.4, 109.5, 23.4)
-    fmap = offline_map(bounds=bounds)
-    if villages is not None and len(villages) <= MAX_VILLAGE_OUTLINES:
-        outline_layer(villages, name=t("layer_villages", lang), colour="#8A8A8A", weight=0.8).add_to(fmap)
-    if communes is not None:
-        shown = (
-            communes if len(communes) <= MAX_VILLAGE_OUTLINES else simplify_units(communes, tolerance_m=200)
-        )
-        outline_layer(shown, name=t("layer_communes", lang), colour="#222222", weight=2.2).add_to(fmap)
+    fmap, bounds = territory_map(common.load_dataset(folder, stamp), lang=lang)
     assessment = common.assessment(folder, stamp)
     entries = add_context(fmap, assessment, bounds=bounds, lang=lang)
     state = read_store(folder)
