@@ -204,11 +204,11 @@ def build_hierarchy(dataset: Dataset) -> Hierarchy:
     return Hierarchy(nodes, _ancestors(nodes, len(levels)), tuple(levels), geometry, metric, metric_crs)
 
 
-def _text(gdf: gpd.GeoDataFrame, column: str) -> np.ndarray:
+def _text(gdf: gpd.GeoDataFrame, column: str) -> pd.api.extensions.ExtensionArray:
+    """A layer's text column as pandas ``str`` (Arrow, no Python strings made), all missing when absent."""
     if column not in gdf:
-        return np.full(len(gdf), None, dtype=object)
-    values = gdf[column].astype(object)
-    return values.where(values.notna(), None).to_numpy(dtype=object)
+        return pd.array(np.full(len(gdf), None, dtype=object), dtype="str")
+    return pd.array(gdf[column], dtype="str")
 
 
 def flag_values(values: pd.Series) -> np.ndarray:
