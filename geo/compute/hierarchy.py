@@ -200,6 +200,8 @@ def build_hierarchy(dataset: Dataset) -> Hierarchy:
             frame[column] = flag_values(gdf[column]) if column in gdf else np.nan
         frames.append(frame)
     nodes = pd.concat(frames, ignore_index=True)
+    parent_uid = nodes["parent_uid"].astype(object)
+    nodes["parent_uid"] = parent_uid.where(parent_uid.notna(), None)  # None where no parent is named
     nodes["parent"] = _parents(nodes)
     return Hierarchy(nodes, _ancestors(nodes, len(levels)), tuple(levels), geometry, metric, metric_crs)
 
