@@ -292,7 +292,7 @@ def aggregate_medians(
     for d in range(hierarchy.ancestors.shape[1]):
         above = hierarchy.ancestors[node, d]
         keep = above >= 0
-        order = np.argsort(above[keep], kind="stable")  # values stay sorted within each group
+        order = _grouped(above[keep])  # values stay sorted within each group
         group, sorted_values = above[keep][order], values[keep][order]
         counts = np.bincount(group, minlength=n)
         present = np.flatnonzero(counts)
@@ -317,8 +317,15 @@ def aggregate_items(
     above = hierarchy.ancestors[np.asarray(node, np.int64)[by_rank]].T.ravel()  # depth-major
     keep = above >= 0
     labels = np.tile(np.asarray(label, dtype=object)[by_rank], depths)[keep]
-    order = np.argsort(above[keep], kind="stable")  # rank order survives within each node
+    order = _grouped(above[keep])  # rank order survives within each node
     groups, start, count = np.unique(above[keep][order], return_index=True, return_counts=True)
     labels = labels[order]
     stop = start + np.minimum(count, limit)
     return groups, [tuple(labels[a:b]) for a, b in zip(start, stop, strict=True)]
+
+
+def _grouped(group: np.ndarray) -> np.ndarray:
+    """The stable argsort of non-negative integer ``group`` ids (items of one group keep their order),
+    by one integer sort of ``group · n + position``: several times faster than a stable argsort."""
+    n = len(group)
+    return np.sort(np.asarray(group, np.int64) * n + np.arange(n)) % n if n else np.zeros(0, np.int64)
