@@ -87,3 +87,24 @@ def test_the_demos_kmz_is_read_as_mobifones_4g_and_5g_map_and_decides_its_villag
     # the map draws MobiFone's discs: Nà Hừ (behind the ridge) is covered by the report, as by the model
     assert table.loc["Bản Nà Hừ", "covered"] and table.loc["Bản Nà Hừ", "source"] == "reported"
     assert table.loc["Bản Nà Hừ", "share_4g_MobiFone"] == 1.0
+
+
+def served(source: str, *, per_operator: bool = True) -> dict[str, float]:
+    """km² of the 4G coverage overlay per operator as the map page and print maps draw it for ``source``."""
+    ds = two_villages(
+        settings={"coverage": {"source": source}}, bts_sites=MODELLED_SITES, operator_coverage=VIETTEL_MAP
+    )
+    areas = Assessment(ds).coverage("4G", per_operator=per_operator)
+    return dict(zip(areas["operator"], areas["area_km2"].round(1), strict=True))
+
+
+def test_the_coverage_overlay_follows_the_source_the_villages_are_judged_by():
+    disc = round(3.14159 * 1.5**2, 1)  # a 1.5 km served radius: 7.1 km²
+    assert served("modelled") == {
+        "Viettel": pytest.approx(disc, abs=0.1),
+        "VNPT": pytest.approx(disc, abs=0.1),
+    }
+    # auto: Viettel drawn from its 2 × 2 km map, VNPT (no map) from the model
+    assert served("auto") == {"Viettel": 4.0, "VNPT": pytest.approx(disc, abs=0.1)}
+    assert served("reported") == {"Viettel": 4.0}  # only the operators' maps
+    assert served("reported", per_operator=False) == {"any": 4.0}

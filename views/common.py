@@ -208,8 +208,8 @@ def map_sources(folder: str, stamp: float, plan_id: str, year: int, source: str 
     return MapSources(
         evaluation=lambda level: evaluation(folder, stamp, plan_id, year, level, source),
         geometries=lambda level: geometries(folder, stamp, level),
-        coverage=lambda tech, per_operator: assessment(folder, stamp).coverage(
-            tech, per_operator=per_operator
+        coverage=lambda tech, per_operator: (
+            assessment(folder, stamp).with_source(source).coverage(tech, per_operator=per_operator)
         ),
         zones=lambda: _zones(folder, zones_stamp(folder)),
         assessment=lambda: assessment(folder, stamp).with_source(source),

@@ -22,14 +22,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.compute.coverage import has_technology, operator_bits
+from geo.compute.coverage import SiteModel, coverage_areas, has_technology, operator_bits
 from geo.model import Dataset
-from geo.settings import CoverageSettings
+from geo.settings import OPERATORS, STORAGE_CRS, CoverageSettings
 
-__all__ = ["REPORTED", "MODELLED", "ReportedMaps", "reported_maps", "combine_bits", "decided_by"]
+__all__ = [
+    "REPORTED",
+    "MODELLED",
+    "ReportedMaps",
+    "reported_maps",
+    "combine_bits",
+    "decided_by",
+    "served_areas",
+]
 
 #: Values of the ``source`` column of the coverage table.
 REPORTED, MODELLED = "reported", "modelled"
@@ -96,3 +105,38 @@ def decided_by(share_reported: np.ndarray, share_modelled: np.ndarray, source: s
     return np.where(
         np.nan_to_num(share_reported) >= np.nan_to_num(share_modelled), REPORTED, MODELLED
     ).astype(object)
+
+
+def served_areas(
+    dataset: Dataset, sites: SiteModel, tech: str | tuple[str, ...], *, per_operator: bool, source: str
+) -> gpd.GeoDataFrame:
+    """The area served with ``tech`` as the coverage source ``source`` counts it, for maps and print maps.
+
+    The model's areas (:func:`geo.compute.coverage.coverage_areas`, same columns, EPSG:4326), except that
+    an operator who gave a map of ``tech`` is drawn from its map under ``auto`` and ``measured`` (as
+    :func:`combine_bits` counts its points), and under ``reported`` only the operators' maps are drawn.
+    ``n_sites`` stays the operator's count of modelled sites; ``area_km2`` is measured in the metric CRS.
+    """
+    model = coverage_areas(sites, tech, per_operator=per_operator)
+    maps = reported_maps(dataset, tech)
+    if source == MODELLED or maps is None or not len(maps.polygons):
+        return model
+    crs = dataset.settings.metric_crs
+    shapes = {}
+    if source != REPORTED:  # the model's shapes, replaced below for the operators who gave a map
+        by_operator = model if per_operator else coverage_areas(sites, tech, per_operator=True)
+        shapes = dict(zip(by_operator["operator"], by_operator.to_crs(crs).geometry, strict=True))
+    for i, name in enumerate(OPERATORS):
+        if maps.given >> i & 1:
+            shapes[name] = shapely.union_all(maps.polygons[(maps.bits >> i & 1) == 1])
+    if not per_operator:
+        shapes = {"any": shapely.union_all(list(shapes.values()))}
+    counts = dict(zip(model["operator"], model["n_sites"], strict=True))
+    label = tech if isinstance(tech, str) else "+".join(tech)
+    rows = [
+        {"operator": name, "technology": label, "n_sites": counts.get(name, 0), "geometry": shape}
+        for name, shape in shapes.items()
+    ]
+    areas = gpd.GeoDataFrame(rows, columns=["operator", "technology", "n_sites", "geometry"], crs=crs)
+    areas["area_km2"] = areas.geometry.area / 1e6
+    return areas.to_crs(STORAGE_CRS)[list(model.columns)]

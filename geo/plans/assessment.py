@@ -22,11 +22,12 @@ from functools import cached_property
 import geopandas as gpd
 import pandas as pd
 
-from geo.compute.coverage import SiteModel, coverage_areas, prepare_sites
+from geo.compute.coverage import SiteModel, prepare_sites
 from geo.compute.hierarchy import Hierarchy, build_hierarchy
 from geo.compute.incremental import updated_indicators, updated_village_coverage
 from geo.compute.indicators import compute_indicators, village_coverage
 from geo.compute.measured import MEASURED, measured_coverage
+from geo.compute.reported import served_areas
 from geo.model import Dataset
 from geo.plans.evaluate import evaluate, reevaluate, unit_geometries
 from geo.plans.spots import spot_rows
@@ -199,8 +200,11 @@ class Assessment:
         return self._geometries[level]
 
     def coverage(self, tech: str | tuple[str, ...], *, per_operator: bool = True) -> gpd.GeoDataFrame:
-        """The area served with ``tech`` (:func:`geo.compute.coverage.coverage_areas`)."""
+        """The area served with ``tech`` as this assessment's source counts it
+        (:func:`geo.compute.reported.served_areas`: the model, or operators' maps where they count)."""
         key = (tech, per_operator)
         if key not in self._coverage:
-            self._coverage[key] = coverage_areas(self.sites, tech, per_operator=per_operator)
+            self._coverage[key] = served_areas(
+                self.dataset, self.sites, tech, per_operator=per_operator, source=self.source
+            )
         return self._coverage[key]
