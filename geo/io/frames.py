@@ -88,11 +88,29 @@ def read_frame(path: Path, schema: dict[str, Any]) -> pd.DataFrame:
         for col in plain:
             values = table.column(col).to_numpy(zero_copy_only=False)
             df[col] = pd.Series(values, index=df.index, dtype=object, name=col)
+    tuples = [col for col, kind in schema["objects"].items() if kind == "tuple"]
+    if tuples:
+        table = pq.read_table(path, columns=tuples)
+        for col in tuples:
+            df[col] = pd.Series(_tuples(table.column(col)), index=df.index, dtype=object, name=col)
     for col, kind in schema["objects"].items():
-        if kind == "tuple":
-            cells = [None if v is None else tuple(v) for v in df[col]]
-            df[col] = pd.Series(cells, index=df.index, dtype=object, name=col)
-        elif kind == "json":
+        if kind == "json":
             cells = [None if v is None else json.loads(v) for v in df[col]]
             df[col] = pd.Series(cells, index=df.index, dtype=object, name=col)
     return df
+
+
+def _tuples(column: pa.ChunkedArray) -> np.ndarray:
+    """An Arrow list column as an object array of tuples (None where missing): the empty lists — most
+    cells of a table of missing items — share one ``()``, only the others are built one by one."""
+    lists = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    offsets = lists.offsets.to_numpy()
+    flat = lists.values.to_pylist()  # Python list slices make tuples fastest
+    full = np.flatnonzero(np.diff(offsets) > 0)
+    starts, stops = offsets[full].tolist(), offsets[full + 1].tolist()
+    cells = np.empty(len(lists), dtype=object)
+    cells.fill(())
+    made = (tuple(flat[a:b]) for a, b in zip(starts, stops, strict=True))
+    cells[full] = np.fromiter(made, dtype=object, count=len(full))
+    cells[lists.is_null().to_numpy(zero_copy_only=False)] = None
+    return cells
