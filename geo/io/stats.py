@@ -143,8 +143,8 @@ def _years(long: pd.DataFrame, file: str) -> tuple[pd.Series, list[Problem]]:
 
 def _shares_in_range(long: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Values of percentage indicators outside 0–100, reported one error per row and left out."""
-    unit = long["indicator"].map(lambda i: getattr(INDICATORS.get(i), "unit_vi", None))
-    outside = (unit == "%") & ((long["value"] < 0) | (long["value"] > 100)).fillna(False)
+    shares = [i for i, indicator in INDICATORS.items() if indicator.unit_vi == "%"]
+    outside = long["indicator"].isin(shares) & ((long["value"] < 0) | (long["value"] > 100)).fillna(False)
     problems = [
         Problem(
             "error",
@@ -208,7 +208,9 @@ def read_unit_stats(spec: LayerSpec, dataset: Dataset) -> tuple[pd.DataFrame, li
     matched = _match_units(units, dataset, file, problems)
     merge_keys = [c for c in ("code", "name", "level") if c in units.columns]
     long = long.merge(matched[[*merge_keys, "uid", "layer"]], on=merge_keys, how="inner")
-    long["level"] = long["layer"].map(lambda layer: LEVEL_OF_LAYER.get(layer, TERRITORY))
+    long["level"] = long["layer"].map(
+        {layer: LEVEL_OF_LAYER.get(layer, TERRITORY) for layer in matched["layer"].unique()}
+    )
     for column in STATS_FIELDS:
         if column not in long.columns:
             long[column] = pd.NA
