@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from geo.errors import Problem
+from geo.io.distinct import map_distinct
 from geo.io.join import code_text, join_units
 from geo.io.unit_shapes import clean_unit_geometries, feature_labels, feature_numbers, to_metric, unit_problem
 from geo.model import LEVEL_OF_LAYER
@@ -188,7 +189,7 @@ def _parents(
     names = (
         display_names(parents["name"]) + " (" + parents["uid"] + ")" if "name" in parents else parents["uid"]
     )
-    named = parent_uid.map(dict(zip(parents["uid"], names, strict=True)))
+    named = map_distinct(parent_uid, dict(zip(parents["uid"], names, strict=True)))
     problems += _missing_parent_problems(gdf, unmatched, named, labels, file, level, above_level)
     above_vi, above_en = _LEVEL_VI[above_level], LEVEL_OF_LAYER[above_level]
     outside = pending[pending].index[found < 0]
