@@ -295,18 +295,26 @@ def _contained(
 def _village_overlaps(
     gdf: gpd.GeoDataFrame, labels: pd.Series, *, file: str, metric_crs: str
 ) -> list[Problem]:
-    """Warnings for pairs of villages overlapping by more than VILLAGE_OVERLAP_SHARE of the smaller."""
-    geoms = to_metric(gdf.geometry, metric_crs)
+    """Warnings for pairs of villages overlapping by more than VILLAGE_OVERLAP_SHARE of the smaller
+    (areas measured in ``metric_crs``)."""
+    geoms = gdf.geometry.to_numpy()
     first, second = shapely.STRtree(geoms).query(geoms)  # pairs whose bounding boxes meet
     pair = first < second
-    first, second = first[pair], second[pair]
+    order = np.lexsort((second[pair], first[pair]))  # in the file's order, whatever the tree's
+    first, second = first[pair][order], second[pair][order]
     # Only pairs whose interiors meet can overlap (neighbours sharing a border do not): one DE-9IM
-    # test on the prepared shapes (for areas the same as overlaps | covers | covered_by, three tests).
+    # test on the prepared shapes (for areas the same as overlaps | covers | covered_by, three tests),
+    # on lon/lat as read: which shapes meet does not depend on the projection, so only the villages
+    # of the pairs found are projected to measure areas.
     shapely.prepare(geoms)
     inside = shapely.relate_pattern(geoms[first], geoms[second], "T********")
+    shapely.destroy_prepared(geoms)  # the layer's shapes are left as they were read
     first, second = first[inside], second[inside]
-    overlap = shapely.area(shapely.intersection(geoms[first], geoms[second]))
-    smaller = np.minimum(shapely.area(geoms[first]), shapely.area(geoms[second]))
+    involved, position = np.unique(np.concatenate([first, second]), return_inverse=True)
+    metric = to_metric(gdf.geometry.iloc[involved], metric_crs)
+    one, other = metric[position[: len(first)]], metric[position[len(first) :]]
+    overlap = shapely.area(shapely.intersection(one, other))
+    smaller = np.minimum(shapely.area(one), shapely.area(other))
     share = np.divide(overlap, smaller, out=np.zeros_like(overlap), where=smaller > 0)
     over = share > VILLAGE_OVERLAP_SHARE
     return [
