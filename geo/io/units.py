@@ -8,6 +8,8 @@ Every step is vectorised (shapely 2 arrays, STRtree); loops run only over the pr
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import cache, partial
 
 import geopandas as gpd
 import numpy as np
@@ -76,7 +78,7 @@ def assign_uids(
     for level in (lvl for lvl in UNIT_LEVELS if lvl in layers):
         file = files.get(level, level)
         gdf = layers[level].copy()
-        labels = feature_labels(gdf)
+        labels = cache(partial(feature_labels, gdf))  # names are tidied only if a unit is reported
         names = gdf["name"] if "name" in gdf else pd.Series(pd.NA, index=gdf.index)
         gdf["name_key"] = name_keys(names, level=level)
         if "code" in gdf:
@@ -117,7 +119,7 @@ def _unit_codes(codes: pd.Series, *, level: str, file: str) -> tuple[pd.Series, 
 
 
 def _uids(
-    gdf: gpd.GeoDataFrame, labels: pd.Series, *, file: str, level: str
+    gdf: gpd.GeoDataFrame, labels: Callable[[], pd.Series], *, file: str, level: str
 ) -> tuple[pd.Series, list[Problem]]:
     codes = gdf["code"] if "code" in gdf else pd.Series(pd.NA, index=gdf.index, dtype="string")
     duplicated = codes.notna() & codes.duplicated(keep=False)
@@ -126,7 +128,7 @@ def _uids(
             "error",
             file,
             level,
-            "; ".join(labels[group.index]),
+            "; ".join(labels()[group.index]),
             (
                 f"Mã {code} bị trùng ở {len(group)} đơn vị",
                 f"Code {code} is used by {len(group)} units",
@@ -146,7 +148,7 @@ def _uids(
                 "error",
                 file,
                 level,
-                "; ".join(labels[group.index]),
+                "; ".join(labels()[group.index]),
                 (
                     f"{len(group)} đơn vị trùng tên trong cùng một đơn vị cấp trên",
                     f"{len(group)} units share one name within the same parent unit",
@@ -162,7 +164,7 @@ def _uids(
 def _parents(
     gdf: gpd.GeoDataFrame,
     above: tuple[str, gpd.GeoDataFrame],
-    labels: pd.Series,
+    labels: Callable[[], pd.Series],
     *,
     file: str,
     level: str,
@@ -198,7 +200,7 @@ def _parents(
             "error",
             file,
             level,
-            label,
+            labels()[index],
             (
                 f"Đơn vị nằm ngoài mọi {above_vi} của bộ dữ liệu",
                 f"The unit lies outside every {above_en} of the dataset",
@@ -206,7 +208,7 @@ def _parents(
                 "Check the CRS (VN-2000/WGS 84) and the boundary, or fill in the parent column",
             ),
         )
-        for label in labels[outside]
+        for index in outside
     ]
     weak = pending[pending].index[(found >= 0) & (share < MIN_PARENT_SHARE)]
     problems += [
@@ -214,7 +216,7 @@ def _parents(
             "warning",
             file,
             level,
-            labels[index],
+            labels()[index],
             (
                 f"Chỉ {share_pct:.0f}% diện tích nằm trong {above_vi} {uid}; đã gán vào đơn vị này",
                 f"Only {share_pct:.0f}% of the area lies inside {above_en} {uid}; assigned to it",
@@ -251,7 +253,7 @@ def _missing_parent_problems(gdf, unmatched, contained, labels, file, level, abo
                 fix_vi=hint_vi,
                 fix_en=hint_en,
                 layer=level,
-                feature=labels[index],
+                feature=labels()[index],
             )
         )
     return problems
@@ -293,7 +295,7 @@ def _contained(
 
 
 def _village_overlaps(
-    gdf: gpd.GeoDataFrame, labels: pd.Series, *, file: str, metric_crs: str
+    gdf: gpd.GeoDataFrame, labels: Callable[[], pd.Series], *, file: str, metric_crs: str
 ) -> list[Problem]:
     """Warnings for pairs of villages overlapping by more than VILLAGE_OVERLAP_SHARE of the smaller
     (areas measured in ``metric_crs``)."""
@@ -322,7 +324,7 @@ def _village_overlaps(
             "warning",
             file,
             "villages",
-            f"{labels.iloc[i]} × {labels.iloc[j]}",
+            f"{labels().iloc[i]} × {labels().iloc[j]}",
             (
                 f"Hai thôn chồng lên nhau {100 * s:.0f}% diện tích (của thôn nhỏ hơn)",
                 f"Two villages overlap by {100 * s:.0f}% of the smaller one's area",
