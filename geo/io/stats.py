@@ -13,6 +13,7 @@ import pandas as pd
 
 from geo.compute.catalogue import INDICATORS, match_indicator
 from geo.errors import Problem
+from geo.io.distinct import map_distinct
 from geo.io.join import join_units
 from geo.io.manifest import LayerSpec
 from geo.io.records import name_records
@@ -79,7 +80,7 @@ def _to_long(table: pd.DataFrame, spec: LayerSpec, file: str) -> tuple[pd.DataFr
             )
         ]
     long = table[keys + list(columns)].melt(id_vars=keys, var_name="indicator", value_name="value")
-    long["indicator"] = long["indicator"].map(columns)
+    long["indicator"] = map_distinct(long["indicator"], columns)
     return long, []
 
 
@@ -143,8 +144,8 @@ def _years(long: pd.DataFrame, file: str) -> tuple[pd.Series, list[Problem]]:
 
 def _shares_in_range(long: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Values of percentage indicators outside 0–100, reported one error per row and left out."""
-    unit = long["indicator"].map(lambda i: getattr(INDICATORS.get(i), "unit_vi", None))
-    outside = (unit == "%") & ((long["value"] < 0) | (long["value"] > 100)).fillna(False)
+    shares = [i for i, indicator in INDICATORS.items() if indicator.unit_vi == "%"]
+    outside = long["indicator"].isin(shares) & ((long["value"] < 0) | (long["value"] > 100)).fillna(False)
     problems = [
         Problem(
             "error",
@@ -208,7 +209,7 @@ def read_unit_stats(spec: LayerSpec, dataset: Dataset) -> tuple[pd.DataFrame, li
     matched = _match_units(units, dataset, file, problems)
     merge_keys = [c for c in ("code", "name", "level") if c in units.columns]
     long = long.merge(matched[[*merge_keys, "uid", "layer"]], on=merge_keys, how="inner")
-    long["level"] = long["layer"].map(lambda layer: LEVEL_OF_LAYER.get(layer, TERRITORY))
+    long["level"] = map_distinct(long["layer"], lambda layer: LEVEL_OF_LAYER.get(layer, TERRITORY))
     for column in STATS_FIELDS:
         if column not in long.columns:
             long[column] = pd.NA
@@ -228,7 +229,9 @@ def _units_with_parent_names(dataset: Dataset, layer: str) -> pd.DataFrame:
     """The units of ``layer`` with ``parent_name`` (their parent's name), for joins within a parent."""
     units = pd.DataFrame(dataset.layers[layer].drop(columns="geometry"))
     names = pd.concat([pd.DataFrame(dataset.layers[lvl])[["uid", "name"]] for lvl in dataset.unit_levels()])
-    units["parent_name"] = units["parent_uid"].map(names.drop_duplicates("uid").set_index("uid")["name"])
+    units["parent_name"] = map_distinct(
+        units["parent_uid"], names.drop_duplicates("uid").set_index("uid")["name"]
+    )
     return units.reset_index(drop=True)
 
 
@@ -240,7 +243,7 @@ def _match_units(rows: pd.DataFrame, dataset: Dataset, file: str, problems: list
     candidates) and left out.
     """
     rows = rows.copy()
-    rows["layer"] = rows["level"].map(level_of) if "level" in rows else None
+    rows["layer"] = map_distinct(rows["level"], level_of) if "level" in rows else None
     territory = _is_territory(rows, dataset)
     found = [rows[territory].assign(uid=TERRITORY, layer=TERRITORY)]
     pending = rows[~territory]

@@ -65,7 +65,6 @@ def clean_unit_geometries(
     leaves no area are dropped with an error naming them ("feature N 'name'", N from
     ``source_row`` or the position). The input frame is not changed.
     """
-    labels = feature_labels(gdf)
     geoms = gdf.geometry.to_numpy()
     problems: list[Problem] = []
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
@@ -77,11 +76,13 @@ def clean_unit_geometries(
     repaired[invalid] = _polygonal_parts(shapely.make_valid(geoms[invalid]))
     collapsed = invalid & shapely.is_empty(repaired)
     fixed = invalid & ~collapsed
-    for label, reason in zip(labels[fixed], shapely.is_valid_reason(geoms[fixed]), strict=True):
-        texts = tuple(text.replace("{detail}", reason) for text in _REPAIRED)
-        problems.append(unit_problem("warning", file, layer, label, texts))
-    for mask, texts in ((missing, _EMPTY), (wrong_type, _NOT_POLYGON), (collapsed, _COLLAPSED)):
-        problems += [unit_problem("error", file, layer, label, texts) for label in labels[mask]]
+    if (missing | wrong_type | invalid).any():  # feature labels are only needed to name a unit reported
+        labels = feature_labels(gdf)
+        for label, reason in zip(labels[fixed], shapely.is_valid_reason(geoms[fixed]), strict=True):
+            texts = tuple(text.replace("{detail}", reason) for text in _REPAIRED)
+            problems.append(unit_problem("warning", file, layer, label, texts))
+        for mask, texts in ((missing, _EMPTY), (wrong_type, _NOT_POLYGON), (collapsed, _COLLAPSED)):
+            problems += [unit_problem("error", file, layer, label, texts) for label in labels[mask]]
     keep = ~(missing | wrong_type | collapsed)
     out = gdf.copy()
     out[out.geometry.name] = gpd.GeoSeries(repaired, index=gdf.index, crs=gdf.crs)

@@ -8,6 +8,8 @@ Every step is vectorised (shapely 2 arrays, STRtree); loops run only over the pr
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import cache, partial
 
 import geopandas as gpd
 import numpy as np
@@ -15,6 +17,7 @@ import pandas as pd
 import shapely
 
 from geo.errors import Problem
+from geo.io.distinct import map_distinct
 from geo.io.join import code_text, join_units
 from geo.io.unit_shapes import clean_unit_geometries, feature_labels, feature_numbers, to_metric, unit_problem
 from geo.model import LEVEL_OF_LAYER
@@ -75,7 +78,7 @@ def assign_uids(
     for level in (lvl for lvl in UNIT_LEVELS if lvl in layers):
         file = files.get(level, level)
         gdf = layers[level].copy()
-        labels = feature_labels(gdf)
+        labels = cache(partial(feature_labels, gdf))  # names are tidied only if a unit is reported
         names = gdf["name"] if "name" in gdf else pd.Series(pd.NA, index=gdf.index)
         gdf["name_key"] = name_keys(names, level=level)
         if "code" in gdf:
@@ -116,7 +119,7 @@ def _unit_codes(codes: pd.Series, *, level: str, file: str) -> tuple[pd.Series, 
 
 
 def _uids(
-    gdf: gpd.GeoDataFrame, labels: pd.Series, *, file: str, level: str
+    gdf: gpd.GeoDataFrame, labels: Callable[[], pd.Series], *, file: str, level: str
 ) -> tuple[pd.Series, list[Problem]]:
     codes = gdf["code"] if "code" in gdf else pd.Series(pd.NA, index=gdf.index, dtype="string")
     duplicated = codes.notna() & codes.duplicated(keep=False)
@@ -125,7 +128,7 @@ def _uids(
             "error",
             file,
             level,
-            "; ".join(labels[group.index]),
+            "; ".join(labels()[group.index]),
             (
                 f"Mã {code} bị trùng ở {len(group)} đơn vị",
                 f"Code {code} is used by {len(group)} units",
@@ -145,7 +148,7 @@ def _uids(
                 "error",
                 file,
                 level,
-                "; ".join(labels[group.index]),
+                "; ".join(labels()[group.index]),
                 (
                     f"{len(group)} đơn vị trùng tên trong cùng một đơn vị cấp trên",
                     f"{len(group)} units share one name within the same parent unit",
@@ -161,7 +164,7 @@ def _uids(
 def _parents(
     gdf: gpd.GeoDataFrame,
     above: tuple[str, gpd.GeoDataFrame],
-    labels: pd.Series,
+    labels: Callable[[], pd.Series],
     *,
     file: str,
     level: str,
@@ -188,7 +191,7 @@ def _parents(
     names = (
         display_names(parents["name"]) + " (" + parents["uid"] + ")" if "name" in parents else parents["uid"]
     )
-    named = parent_uid.map(dict(zip(parents["uid"], names, strict=True)))
+    named = map_distinct(parent_uid, dict(zip(parents["uid"], names, strict=True)))
     problems += _missing_parent_problems(gdf, unmatched, named, labels, file, level, above_level)
     above_vi, above_en = _LEVEL_VI[above_level], LEVEL_OF_LAYER[above_level]
     outside = pending[pending].index[found < 0]
@@ -197,7 +200,7 @@ def _parents(
             "error",
             file,
             level,
-            label,
+            labels()[index],
             (
                 f"Đơn vị nằm ngoài mọi {above_vi} của bộ dữ liệu",
                 f"The unit lies outside every {above_en} of the dataset",
@@ -205,7 +208,7 @@ def _parents(
                 "Check the CRS (VN-2000/WGS 84) and the boundary, or fill in the parent column",
             ),
         )
-        for label in labels[outside]
+        for index in outside
     ]
     weak = pending[pending].index[(found >= 0) & (share < MIN_PARENT_SHARE)]
     problems += [
@@ -213,7 +216,7 @@ def _parents(
             "warning",
             file,
             level,
-            labels[index],
+            labels()[index],
             (
                 f"Chỉ {share_pct:.0f}% diện tích nằm trong {above_vi} {uid}; đã gán vào đơn vị này",
                 f"Only {share_pct:.0f}% of the area lies inside {above_en} {uid}; assigned to it",
@@ -250,7 +253,7 @@ def _missing_parent_problems(gdf, unmatched, contained, labels, file, level, abo
                 fix_vi=hint_vi,
                 fix_en=hint_en,
                 layer=level,
-                feature=labels[index],
+                feature=labels()[index],
             )
         )
     return problems
@@ -292,20 +295,27 @@ def _contained(
 
 
 def _village_overlaps(
-    gdf: gpd.GeoDataFrame, labels: pd.Series, *, file: str, metric_crs: str
+    gdf: gpd.GeoDataFrame, labels: Callable[[], pd.Series], *, file: str, metric_crs: str
 ) -> list[Problem]:
-    """Warnings for pairs of villages overlapping by more than VILLAGE_OVERLAP_SHARE of the smaller."""
-    geoms = to_metric(gdf.geometry, metric_crs)
+    """Warnings for pairs of villages overlapping by more than VILLAGE_OVERLAP_SHARE of the smaller
+    (areas measured in ``metric_crs``)."""
+    geoms = gdf.geometry.to_numpy()
     first, second = shapely.STRtree(geoms).query(geoms)  # pairs whose bounding boxes meet
     pair = first < second
-    first, second = first[pair], second[pair]
+    order = np.lexsort((second[pair], first[pair]))  # in the file's order, whatever the tree's
+    first, second = first[pair][order], second[pair][order]
     # Only pairs whose interiors meet can overlap (neighbours sharing a border do not): one DE-9IM
-    # test on the prepared shapes (for areas the same as overlaps | covers | covered_by, three tests).
-    shapely.prepare(geoms)
+    # test on the prepared shapes (for areas the same as overlaps | covers | covered_by, three tests),
+    # on lon/lat as read: which shapes meet does not depend on the projection, so only the villages
+    # of the pairs found are projected to measure areas.
+    shapely.prepare(geoms)  # kept prepared: locating points in villages (geo.compute.hierarchy) uses it too
     inside = shapely.relate_pattern(geoms[first], geoms[second], "T********")
     first, second = first[inside], second[inside]
-    overlap = shapely.area(shapely.intersection(geoms[first], geoms[second]))
-    smaller = np.minimum(shapely.area(geoms[first]), shapely.area(geoms[second]))
+    involved, position = np.unique(np.concatenate([first, second]), return_inverse=True)
+    metric = to_metric(gdf.geometry.iloc[involved], metric_crs)
+    one, other = metric[position[: len(first)]], metric[position[len(first) :]]
+    overlap = shapely.area(shapely.intersection(one, other))
+    smaller = np.minimum(shapely.area(one), shapely.area(other))
     share = np.divide(overlap, smaller, out=np.zeros_like(overlap), where=smaller > 0)
     over = share > VILLAGE_OVERLAP_SHARE
     return [
@@ -313,7 +323,7 @@ def _village_overlaps(
             "warning",
             file,
             "villages",
-            f"{labels.iloc[i]} × {labels.iloc[j]}",
+            f"{labels().iloc[i]} × {labels().iloc[j]}",
             (
                 f"Hai thôn chồng lên nhau {100 * s:.0f}% diện tích (của thôn nhỏ hơn)",
                 f"Two villages overlap by {100 * s:.0f}% of the smaller one's area",

@@ -100,12 +100,14 @@ def _spread(
     missing: object,
     values: pd.Series,
     *,
+    dtype: object,
     named: bool = False,
 ) -> pd.Series:
-    """Give each cell of ``values`` the result computed for its distinct text (``missing`` where empty)."""
-    table = np.append(np.asarray(per_unique, dtype=object), np.array([missing], dtype=object))
-    # code -1 (a missing cell) picks the appended ``missing``
-    return pd.Series(table[codes], index=values.index, name=values.name if named else None)
+    """Give each cell of ``values`` the result computed for its distinct text (``missing`` where empty),
+    as ``dtype``: the distinct results are converted once, then taken cell by cell."""
+    table = pd.Series([*per_unique, missing], dtype=object).astype(dtype).array
+    # code -1 (a missing cell) picks the last entry, the appended ``missing``
+    return pd.Series(table.take(codes), index=values.index, name=values.name if named else None)
 
 
 def _number_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -131,8 +133,8 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     codes, uniques = _distinct(values)
     numbers, bad = _number_text(uniques)
     return (
-        _spread(numbers, codes, np.nan, values, named=True).astype(float),
-        _spread(bad, codes, False, values, named=True).astype(bool),
+        _spread(numbers, codes, np.nan, values, dtype=float, named=True),
+        _spread(bad, codes, False, values, dtype=bool, named=True),
     )
 
 
@@ -153,8 +155,8 @@ def parse_flags(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     flags = [True if f in _TRUE_WORDS else False if f in _FALSE_WORDS else pd.NA for f in folded]
     bad = [flag is pd.NA and f != "" for flag, f in zip(flags, folded, strict=True)]
     return (
-        _spread(flags, codes, pd.NA, values).astype("boolean"),
-        _spread(bad, codes, False, values).astype(bool),
+        _spread(flags, codes, pd.NA, values, dtype="boolean"),
+        _spread(bad, codes, False, values, dtype=bool),
     )
 
 
@@ -171,8 +173,8 @@ def _parse_set(
         sets.append(";".join(sorted(found, key=rank.__getitem__)) if found else pd.NA)
         bad.append(any(f not in words for f in folded))
     return (
-        _spread(sets, codes, pd.NA, values).astype("string"),
-        _spread(bad, codes, False, values).astype(bool),
+        _spread(sets, codes, pd.NA, values, dtype="string"),
+        _spread(bad, codes, False, values, dtype=bool),
     )
 
 
@@ -192,8 +194,8 @@ def parse_networks(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     codes, folded = _folded(values)
     networks = [_NETWORK_WORDS.get(f, pd.NA) for f in folded]
     return (
-        _spread(networks, codes, pd.NA, values, named=True).astype("string"),
-        _spread([n is pd.NA for n in networks], codes, False, values, named=True).astype(bool),
+        _spread(networks, codes, pd.NA, values, dtype="string", named=True),
+        _spread([n is pd.NA for n in networks], codes, False, values, dtype=bool, named=True),
     )
 
 
