@@ -17,6 +17,7 @@ from geo.io.upload import HOME_ENV
 from geo.plans.assessment import Assessment
 from geo.plans.targets import load_plans
 from views.map_data import missing_table
+from views.map_export import PANEL_KEY
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -176,7 +177,10 @@ def test_install_static_copies_leaflet_from_the_package(tmp_path):
 
 def test_export_this_map_offers_the_sheet_for_download():
     at = _run()
+    assert not [s.key for s in at.selectbox if s.key.startswith("export_")]  # closed: no choices drawn
+    at.session_state[PANEL_KEY] = True  # the planner opens "Xuất bản đồ này để in"
     at.selectbox(key="indicator.vi").set_value("village_ftth_coverage")
+    _run(at)
     at.selectbox(key="export_format").set_value("pdf")
     _run(at)
     shown = at.selectbox(key="export_indicator_village_ftth_coverage")

@@ -16,7 +16,7 @@ from views.common import assessment, choice_key, map_sources, plans
 from views.map_build import MapRequest
 from views.map_data import ALL_TARGETS
 
-__all__ = ["export_panel"]
+__all__ = ["PANEL_KEY", "export_panel"]
 
 _MIME = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml"}
 
@@ -48,12 +48,22 @@ def _make(dataset, rows: pd.DataFrame, request: MapRequest, stamp: float, choice
         return name, out.read_bytes()
 
 
+#: Session-state key of the panel's expander: open or closed (the choices are only drawn while it is open).
+PANEL_KEY = "export_open"
+
+
 def export_panel(lang: str, dataset, rows: pd.DataFrame, request: MapRequest, stamp: float) -> None:
-    """Paper, orientation, format and indicator choices, a button that makes the sheet, and its download."""
+    """Paper, orientation, format and indicator choices, a button that makes the sheet, and its download.
+
+    The expander starts closed and its choices are drawn only while it is open (opening it reruns the
+    page): a planner who does not export gets no hidden widgets to load or redraw with every map."""
     indicators = list(pd.unique(rows["indicator"]))
     if not indicators:
         return
-    with st.expander(t("export_title", lang)):
+    panel = st.expander(t("export_title", lang), key=PANEL_KEY, on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
         first, second, third, fourth = st.columns([1, 1, 1, 3])
         paper = first.selectbox(t("export_paper", lang), ("A4", "A3"), key="export_paper")
         orientation = second.selectbox(

@@ -11,12 +11,14 @@ page's opening choice (default plan and year, commune level, all targets), build
 
 :func:`start_warmup` (called by ``app.py`` on every run of its script) does the same in a background
 thread when the script runs without that server (``AppTest``); after the server's warm-up it does nothing.
+After the server's warm-up, what it holds is left out of later garbage collections (:func:`_keep_warmed`).
 A failure is logged, never shown: the page then simply does the work itself.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import logging
 import threading
@@ -93,7 +95,8 @@ def start_warmup() -> bool:
 
 
 def _at_start(folders: list[str], ready: threading.Event) -> None:
-    """Import the map page's modules and warm ``folders[0]``, set ``ready``, then warm the others."""
+    """Import the map page's modules and warm ``folders[0]``, set ``ready``, then warm the others and
+    :func:`_keep_warmed`."""
     try:
         for module in PAGE_IMPORTS:
             importlib.import_module(module)
@@ -101,6 +104,23 @@ def _at_start(folders: list[str], ready: threading.Event) -> None:
     finally:
         ready.set()
     _run(folders[1:])
+    _keep_warmed()
+
+
+def _keep_warmed() -> None:
+    """Leave what the server holds after its warm-up (modules, prepared datasets, opening maps) out of
+    Python's later garbage collections (``gc.freeze``).
+
+    Streamlit collects garbage in full after every script run (``runner.postScriptGC``); with the demo
+    warmed that alone took 0.15–0.4 s of every rerun, holding the interpreter while the map's files and
+    messages waited. These objects live as long as the server, so a collection has nothing to find in
+    them; what each run makes is still collected. Only in a running Streamlit server (nothing else, e.g.
+    a test process, gets its objects frozen)."""
+    from streamlit import runtime
+
+    if runtime.exists():
+        gc.collect()
+        gc.freeze()
 
 
 def _open_browser() -> None:
