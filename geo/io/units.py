@@ -308,8 +308,9 @@ def _village_overlaps(
     # test on the prepared shapes (for areas the same as overlaps | covers | covered_by, three tests),
     # on lon/lat as read: which shapes meet does not depend on the projection, so only the villages
     # of the pairs found are projected to measure areas.
-    shapely.prepare(geoms)  # kept prepared: locating points in villages (geo.compute.hierarchy) uses it too
+    shapely.prepare(geoms)
     inside = shapely.relate_pattern(geoms[first], geoms[second], "T********")
+    shapely.destroy_prepared(geoms)  # the layer's shapes are left as they were read
     first, second = first[inside], second[inside]
     involved, position = np.unique(np.concatenate([first, second]), return_inverse=True)
     metric = to_metric(gdf.geometry.iloc[involved], metric_crs)
