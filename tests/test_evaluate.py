@@ -4,13 +4,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import box
 
 from geo.io.dataset import read_dataset
 from geo.plans.assessment import Assessment
-from geo.plans.evaluate import unit_geometries
+from geo.plans.evaluate import evaluate, unit_geometries
 from geo.plans.targets import Target, load_plans
 from geo.settings import DEMO_DIR
 
@@ -196,3 +197,19 @@ def test_unit_geometries_for_every_level(demo):
     territory = unit_geometries(demo, "territory")
     assert len(communes) == len(demo.layers["communes"])
     assert territory.to_crs(9205).area.iloc[0] == pytest.approx(communes.to_crs(9205).area.sum(), rel=1e-6)
+
+
+@pytest.mark.parametrize("level", ["commune", "village"])
+def test_a_computed_table_in_another_row_order_gives_the_same_status_table(demo, level):
+    """The status table finds each unit's computed values by the table's own layout; a table whose rows
+    were reordered must be looked up by unit and indicator instead, never misread."""
+    assessment = Assessment(demo)
+    plan = load_plans()["muong-lay-2023"]
+    expected = assessment.evaluate(plan, 2025, level=level)
+    computed = assessment.computed
+    k = computed["indicator"].nunique()  # the units in reverse order, each unit's indicators as they were
+    blocks = (np.arange(len(computed) // k)[::-1, None] * k + np.arange(k)).ravel()
+    reordered = computed.iloc[blocks].reset_index(drop=True)
+    table = evaluate(demo, plan, 2025, level=level, computed=reordered, hierarchy=assessment.hierarchy)
+    pd.testing.assert_frame_equal(table, expected)
+    assert (table["value_source"] == "computed").any()  # computed values were found, not all missing
